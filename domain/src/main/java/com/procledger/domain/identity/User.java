@@ -1,0 +1,58 @@
+package com.procledger.domain.identity;
+
+import com.procledger.domain.DomainException;
+import com.procledger.domain.identity.UserCommands.RegisterUser;
+import com.procledger.domain.identity.UserEvent.UserRegistered;
+import com.procledger.domain.tenant.TenantScoped;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/** A person who signs in: a member of exactly one tenant, or a platform operator. */
+public class User {
+
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+
+    @AggregateIdentifier
+    private UUID userId;
+
+    protected User() {
+        // for Axon: state is rebuilt from events
+    }
+
+    @CommandHandler
+    public User(RegisterUser command) {
+        if (command.email() == null || command.email().length() > 254 || !EMAIL.matcher(command.email()).matches()) {
+            throw new DomainException.Invalid("'" + command.email() + "' is not an email address");
+        }
+        if (command.name() == null || command.name().isBlank() || command.name().length() > 200) {
+            throw new DomainException.Invalid("a user needs a name of 1 to 200 characters");
+        }
+        if (command.roles() == null || command.roles().isEmpty()) {
+            throw new DomainException.Invalid("a user needs at least one role");
+        }
+        boolean platform = TenantScoped.PLATFORM.equals(command.tenantId());
+        boolean operator = command.roles().contains(Role.OPERATOR);
+        if (operator != platform || (operator && command.roles().size() > 1)) {
+            throw new DomainException.Invalid("OPERATOR is a platform role and cannot be combined with tenant roles");
+        }
+        if (command.passwordHash() == null || command.passwordHash().isBlank()) {
+            throw new DomainException.Invalid("a user needs a password");
+        }
+        apply(new UserRegistered(command.userId(), command.tenantId(), command.email().toLowerCase(Locale.ROOT),
+                command.name().strip(), command.passwordHash(), EnumSet.copyOf(command.roles()),
+                command.department() == null ? null : command.department().strip(), command.registeredBy()));
+    }
+
+    @EventSourcingHandler
+    void on(UserRegistered event) {
+        userId = event.userId();
+    }
+}

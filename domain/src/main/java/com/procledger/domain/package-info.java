@@ -1,0 +1,2 @@
+/** The procurement domain: aggregates, commands, events and policies, in plain Java plus Axon annotations. */
+package com.procledger.domain;

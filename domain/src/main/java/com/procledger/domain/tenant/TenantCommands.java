@@ -1,0 +1,20 @@
+package com.procledger.domain.tenant;
+
+import com.procledger.domain.approval.ApprovalStep;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.util.List;
+import java.util.UUID;
+
+/** Commands on a tenant. */
+public final class TenantCommands {
+
+    private TenantCommands() {
+    }
+
+    public record CreateTenant(@TargetAggregateIdentifier UUID tenantId, String name, String currency, UUID createdBy) {
+    }
+
+    public record ChangeApprovalPolicy(@TargetAggregateIdentifier UUID tenantId, List<ApprovalStep> steps, UUID changedBy) {
+    }
+}
