@@ -1,0 +1,198 @@
+package com.procledger.infra.ledger;
+
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionCancelled;
+import com.procledger.infra.database.EmbeddedDatabase;
+import com.zaxxer.hikari.HikariDataSource;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LedgerEventStorageEngineTest {
+
+    @TempDir
+    static Path dataDir;
+    static EmbeddedDatabase database;
+    static HikariDataSource dataSource;
+    static JdbcTemplate jdbc;
+    static TransactionTemplate tx;
+    static LedgerEventStorageEngine engine;
+
+    @BeforeAll
+    static void startDatabase() {
+        database = EmbeddedDatabase.start(dataDir);
+        dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(database.jdbcUrl());
+        dataSource.setMaximumPoolSize(20);
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        jdbc = new JdbcTemplate(dataSource);
+        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        var serializer = LedgerSerializer.create();
+        engine = LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(serializer)
+                .snapshotSerializer(serializer).persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver())
+                .batchSize(500).build();
+    }
+
+    @AfterAll
+    static void stopDatabase() {
+        dataSource.close();
+        database.close();
+    }
+
+    @BeforeEach
+    void emptyLedger() {
+        jdbc.execute("TRUNCATE ledger_events, ledger_tenant_heads");
+        jdbc.update("UPDATE ledger_head SET last_position = 0");
+    }
+
+    static GenericDomainEventMessage<RequisitionCancelled> event(UUID tenant, UUID aggregate, long seq) {
+        return new GenericDomainEventMessage<>("Requisition", aggregate.toString(), seq,
+                new RequisitionCancelled(aggregate, tenant, UUID.randomUUID(), "reason " + seq));
+    }
+
+    @Test
+    void manyConcurrentWritersToOneTenant_leaveNoGapAndNoDuplicateInLedgerSeqOrPosition() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        int writers = 16;
+        int eventsEach = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
+        var start = new CountDownLatch(1);
+        var writing = new AtomicBoolean(true);
+        var seenByReader = new ConcurrentLinkedQueue<Long>();
+        // A tracking reader running while the writers append: with ordering and visibility in agreement it
+        // must see positions one by one, never skipping one that becomes visible later.
+        Future<?> reader = pool.submit(() -> {
+            long last = 0;
+            while (writing.get() || last < (long) writers * eventsEach) {
+                TrackingToken token = new GlobalSequenceTrackingToken(last);
+                List<? extends TrackedEventMessage<?>> batch = engine.readEvents(token, false).toList();
+                for (TrackedEventMessage<?> message : batch) {
+                    long position = ((GlobalSequenceTrackingToken) message.trackingToken()).getGlobalIndex();
+                    seenByReader.add(position);
+                    last = position;
+                }
+            }
+            return null;
+        });
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                UUID aggregate = UUID.randomUUID();
+                for (int seq = 0; seq < eventsEach; seq++) {
+                    long s = seq;
+                    tx.executeWithoutResult(status -> engine.appendEvents(event(tenant, aggregate, s)));
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        writing.set(false);
+        reader.get(60, TimeUnit.SECONDS);
+        pool.shutdown();
+
+        long total = (long) writers * eventsEach;
+        List<Long> seqs = jdbc.queryForList(
+                "SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY ledger_seq", Long.class, tenant);
+        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+        List<Long> positions = jdbc.queryForList("SELECT global_position FROM ledger_events ORDER BY 1", Long.class);
+        assertThat(positions).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+        assertThat(List.copyOf(seenByReader)).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+        // ledger_seq follows commit order within the tenant, as positions do
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE ledger_seq <> global_position",
+                Long.class)).isZero();
+    }
+
+    @Test
+    void eachTenantHasItsOwnGaplessSequence() {
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        UUID aggA = UUID.randomUUID();
+        UUID aggB = UUID.randomUUID();
+        tx.executeWithoutResult(s -> engine.appendEvents(event(a, aggA, 0), event(b, aggB, 0), event(a, aggA, 1)));
+        tx.executeWithoutResult(s -> engine.appendEvents(event(b, aggB, 1)));
+        var rows = jdbc.queryForList("SELECT tenant_id, ledger_seq FROM ledger_events ORDER BY global_position");
+        assertThat(rows).extracting(r -> r.get("tenant_id") + ":" + r.get("ledger_seq"))
+                .containsExactly(a + ":1", b + ":1", a + ":2", b + ":2");
+    }
+
+    @Test
+    void aStaleAggregateSequenceIsRejectedAndLeavesNoTrace() {
+        UUID tenant = UUID.randomUUID();
+        UUID aggregate = UUID.randomUUID();
+        tx.executeWithoutResult(s -> engine.appendEvents(event(tenant, aggregate, 0), event(tenant, aggregate, 1)));
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> engine.appendEvents(event(tenant, aggregate, 1))))
+                .isInstanceOf(ConcurrencyException.class);
+        tx.executeWithoutResult(s -> engine.appendEvents(event(tenant, aggregate, 2)));
+        assertThat(jdbc.queryForList("SELECT ledger_seq FROM ledger_events ORDER BY 1", Long.class))
+                .containsExactly(1L, 2L, 3L);
+        assertThat(jdbc.queryForObject("SELECT last_position FROM ledger_head", Long.class)).isEqualTo(3L);
+    }
+
+    @Test
+    void eventsReadBackCarryTheirLedgerSequenceAndAStableTypeName() {
+        UUID tenant = UUID.randomUUID();
+        UUID aggregate = UUID.randomUUID();
+        tx.executeWithoutResult(s -> engine.appendEvents(event(tenant, aggregate, 0).andMetaData(
+                java.util.Map.of("actor", "ann", "ledgerSeq", 999))));
+
+        assertThat(jdbc.queryForObject("SELECT event_type FROM ledger_events", String.class))
+                .isEqualTo("RequisitionCancelled");
+        var read = engine.readEvents(aggregate.toString()).asStream().toList();
+        assertThat(read).singleElement().satisfies(message -> {
+            assertThat(message.getPayload()).isInstanceOf(RequisitionCancelled.class);
+            assertThat(message.getMetaData()).containsEntry("actor", "ann");
+            assertThat(((Number) message.getMetaData().get("ledgerSeq")).longValue()).isEqualTo(1L);
+            assertThat(message.getMetaData()).containsEntry("tenantId", tenant.toString());
+        });
+        assertThat(engine.lastSequenceNumberFor(aggregate.toString())).contains(0L);
+        assertThat(engine.createHeadToken()).isEqualTo(new GlobalSequenceTrackingToken(1));
+    }
+
+    @Test
+    void anEventWithoutTenantIsRefused() {
+        var orphan = new GenericDomainEventMessage<>("Thing", "x", 0, "not tenant scoped");
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> engine.appendEvents(orphan)))
+                .hasMessageContaining("names no tenant");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM ledger_events", Long.class)).isZero();
+    }
+
+    @Test
+    void metadataGetsLedgerFieldsWithoutParsing() {
+        assertThat(LedgerEventStorageEngine.withLedgerFields("{}", 7, "t"))
+                .isEqualTo("{\"ledgerSeq\":7,\"tenantId\":\"t\"}");
+        assertThat(LedgerEventStorageEngine.withLedgerFields("{\"a\":1}", 7, "t"))
+                .isEqualTo("{\"ledgerSeq\":7,\"tenantId\":\"t\",\"a\":1}");
+    }
+
+}
