@@ -1,6 +1,9 @@
 package com.procledger.infra.ledger;
 
 import com.procledger.domain.tenant.TenantScoped;
+
+import static com.procledger.domain.LedgerMetadata.LEDGER_SEQ;
+import static com.procledger.domain.LedgerMetadata.TENANT_ID;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -45,8 +48,6 @@ import java.util.stream.Stream;
  */
 public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
 
-    public static final String LEDGER_SEQ = "ledgerSeq";
-    public static final String TENANT_ID = "tenantId";
     private static final Set<String> RESERVED_METADATA = Set.of(LEDGER_SEQ, TENANT_ID);
 
     private static final String SELECT_COLUMNS = "SELECT global_position, tenant_id, ledger_seq, event_id, aggregate_type, "

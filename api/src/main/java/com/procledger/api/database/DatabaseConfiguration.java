@@ -1,0 +1,55 @@
+package com.procledger.api.database;
+
+import com.procledger.api.ProcLedgerProperties;
+import com.procledger.infra.database.EmbeddedDatabase;
+import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+
+import javax.sql.DataSource;
+
+/**
+ * One DataSource: the external PostgreSQL when {@code PROCLEDGER_DB_URL} is set, else the embedded server with its
+ * data under {@code PROCLEDGER_DATA_DIR}. Flyway migrates it before anything else uses it.
+ */
+@Configuration(proxyBeanMethods = false)
+public class DatabaseConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    @Lazy
+    EmbeddedDatabase embeddedDatabase(ProcLedgerProperties properties) {
+        return EmbeddedDatabase.start(properties.dataDir());
+    }
+
+    @Bean(destroyMethod = "close")
+    DataSource dataSource(ProcLedgerProperties properties, ObjectProvider<EmbeddedDatabase> embedded) {
+        var db = properties.db();
+        var pool = new HikariDataSource();
+        pool.setPoolName("procledger");
+        pool.setMaximumPoolSize(db.maxPoolSize());
+        if (db.external()) {
+            pool.setJdbcUrl(db.url());
+            pool.setUsername(db.user());
+            pool.setPassword(db.password());
+            log.info("Using the external PostgreSQL at {} as {}", withoutSecrets(db.url()), db.user());
+        } else {
+            EmbeddedDatabase database = embedded.getObject();
+            pool.setJdbcUrl(database.jdbcUrl());
+            pool.setUsername(EmbeddedDatabase.USER);
+            log.info("Using the embedded PostgreSQL: data in {}", database.directory());
+        }
+        return pool;
+    }
+
+    /** JDBC URLs may carry a password parameter; the log never shows one. */
+    static String withoutSecrets(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
+    }
+}

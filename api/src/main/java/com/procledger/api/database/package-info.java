@@ -1,0 +1,2 @@
+/** Choosing the database: embedded under the data directory, or an external PostgreSQL. */
+package com.procledger.api.database;

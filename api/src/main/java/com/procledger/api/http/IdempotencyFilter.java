@@ -1,0 +1,196 @@
+package com.procledger.api.http;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code Idempotency-Key} on a POST: the first request with a key runs and its answer is kept; a repeat of the same
+ * request gets that answer again and changes nothing. The key is scoped to the caller and the path. Reusing a key
+ * for a different body answers 422; a repeat while the first is still running answers 409. Answers of 5xx are not
+ * kept, so such a request can be retried with the same key.
+ */
+public class IdempotencyFilter extends OncePerRequestFilter {
+
+    public static final String HEADER = "Idempotency-Key";
+    private static final List<String> KEPT_HEADERS = List.of(HttpHeaders.LOCATION, HttpHeaders.ETAG, HttpHeaders.CONTENT_TYPE);
+
+    private final JdbcTemplate jdbc;
+    private final JsonMapper json;
+    private final Problems problems;
+
+    public IdempotencyFilter(JdbcTemplate jdbc, JsonMapper json, Problems problems) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.problems = problems;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String key = request.getHeader(HEADER);
+        if (key.isBlank() || key.length() > 200 || !key.chars().allMatch(c -> c > 32 && c < 127)) {
+            problems.write(response, HttpStatus.BAD_REQUEST,
+                    HEADER + " must be 1 to 200 visible ASCII characters", request.getRequestURI());
+            return;
+        }
+        byte[] body;
+        try {
+            body = request.getInputStream().readAllBytes();
+        } catch (RequestSizeLimitFilter.BodyTooLarge tooLarge) {
+            problems.write(response, HttpStatus.CONTENT_TOO_LARGE, tooLarge.getMessage(), request.getRequestURI());
+            return;
+        }
+        String scope = callerOf() + " " + request.getRequestURI();
+        String hash = sha256(body);
+        int claimed = jdbc.update("""
+                INSERT INTO idempotency_keys (scope, key, request_hash, state) VALUES (?, ?, ?, 'PENDING')
+                ON CONFLICT DO NOTHING""", scope, key, hash);
+        if (claimed == 0) {
+            replay(scope, key, hash, request, response);
+            return;
+        }
+        var wrapped = new ContentCachingResponseWrapper(response);
+        boolean kept = false;
+        try {
+            chain.doFilter(new CachedBody(request, body), wrapped);
+            if (wrapped.getStatus() < 500) {
+                Map<String, String> headers = new LinkedHashMap<>();
+                for (String name : KEPT_HEADERS) {
+                    String value = wrapped.getHeader(name);
+                    if (value != null) {
+                        headers.put(name, value);
+                    }
+                }
+                jdbc.update("""
+                        UPDATE idempotency_keys SET state = 'DONE', status = ?, headers = ?::jsonb, body = ?
+                        WHERE scope = ? AND key = ?""",
+                        wrapped.getStatus(), json.writeValueAsString(headers), wrapped.getContentAsByteArray(), scope, key);
+                kept = true;
+            }
+        } finally {
+            if (!kept) {
+                jdbc.update("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'PENDING'", scope, key);
+            }
+            wrapped.copyBodyToResponse();
+        }
+    }
+
+    private void replay(String scope, String key, String hash, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        var rows = jdbc.queryForList("SELECT request_hash, state, status, headers::text AS headers, body FROM idempotency_keys "
+                + "WHERE scope = ? AND key = ?", scope, key);
+        if (rows.isEmpty()) {
+            problems.write(response, HttpStatus.CONFLICT, "a request with this " + HEADER
+                    + " has just failed; retry", request.getRequestURI());
+            return;
+        }
+        var row = rows.get(0);
+        if (!hash.equals(row.get("request_hash"))) {
+            problems.write(response, HttpStatus.UNPROCESSABLE_CONTENT, "this " + HEADER
+                    + " was used for a different request", request.getRequestURI());
+            return;
+        }
+        if ("PENDING".equals(row.get("state"))) {
+            problems.write(response, HttpStatus.CONFLICT, "a request with this " + HEADER
+                    + " is still being processed", request.getRequestURI());
+            return;
+        }
+        response.setStatus((Integer) row.get("status"));
+        Map<String, String> headers = json.readValue((String) row.get("headers"), new TypeReference<Map<String, String>>() {
+        });
+        headers.forEach(response::setHeader);
+        response.setHeader("Idempotent-Replayed", "true");
+        byte[] body = (byte[]) row.get("body");
+        if (body != null) {
+            response.getOutputStream().write(body);
+        }
+    }
+
+    private static String callerOf() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication == null ? "anonymous" : authentication.getName();
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The request with its body already read (to hash it), readable again by the controller. */
+    private static final class CachedBody extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        CachedBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            var in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("synchronous reads only");
+                }
+            };
+        }
+
+        @Override
+        public java.io.BufferedReader getReader() {
+            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
+        }
+    }
+}

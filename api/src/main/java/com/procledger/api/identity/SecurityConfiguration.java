@@ -1,0 +1,118 @@
+package com.procledger.api.identity;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.procledger.api.ProcLedgerProperties;
+import com.procledger.api.http.IdempotencyFilter;
+import com.procledger.api.http.Problems;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.security.KeyPair;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Stateless bearer-token security. Open: the token endpoint, health, the OpenAPI document and the ledger's public
+ * key. Everything else needs a valid, unexpired RS256 token from this service; failures answer problem+json.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration implements WebMvcConfigurer {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, Problems problems, JdbcTemplate jdbc, JsonMapper json)
+            throws Exception {
+        var authorities = new JwtGrantedAuthoritiesConverter();
+        authorities.setAuthoritiesClaimName(TokenIssuer.ROLES);
+        authorities.setAuthorityPrefix("ROLE_");
+        var converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(authorities);
+
+        http.csrf(csrf -> csrf.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(HttpMethod.POST, "/api/auth/token").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/v3/api-docs",
+                                "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/api/ledger/public-key")
+                        .permitAll()
+                        .requestMatchers("/error").permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(resource -> resource
+                        .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(converter))
+                        .authenticationEntryPoint((request, response, e) -> problems.write(response,
+                                HttpStatus.UNAUTHORIZED, "a valid bearer token is required", request.getRequestURI())))
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint((request, response, e) -> problems.write(response,
+                                HttpStatus.UNAUTHORIZED, "a valid bearer token is required", request.getRequestURI()))
+                        .accessDeniedHandler((request, response, e) -> problems.write(response,
+                                HttpStatus.FORBIDDEN, "your roles do not allow this", request.getRequestURI())))
+                .addFilterAfter(new IdempotencyFilter(jdbc, json, problems), AuthorizationFilter.class);
+        return http.build();
+    }
+
+    @Bean
+    KeyPair tokenSigningKeys(ProcLedgerProperties properties) {
+        return TokenKeys.loadOrCreate(properties.dataDir());
+    }
+
+    @Bean
+    JwtEncoder jwtEncoder(KeyPair keys) {
+        var key = new RSAKey.Builder((RSAPublicKey) keys.getPublic()).privateKey((RSAPrivateKey) keys.getPrivate()).build();
+        return new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(key)));
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(KeyPair keys, ProcLedgerProperties properties, Clock clock) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) keys.getPublic())
+                .signatureAlgorithm(SignatureAlgorithm.RS256).build();
+        var timestamps = new JwtTimestampValidator(Duration.ofSeconds(5));
+        timestamps.setClock(clock);
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps,
+                new JwtIssuerValidator(properties.tokens().issuer())));
+        return decoder;
+    }
+
+    @Bean
+    BCryptPasswordEncoder passwordEncoder(ProcLedgerProperties properties) {
+        return new BCryptPasswordEncoder(properties.passwords().bcryptCost());
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Override
+    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+        resolvers.add(new CallerArgumentResolver());
+    }
+}

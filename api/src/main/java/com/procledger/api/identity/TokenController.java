@@ -1,0 +1,59 @@
+package com.procledger.api.identity;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.procledger.projections.identity.UserAccounts;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.UUID;
+
+/** Sign-in: email and password for a short-lived bearer token. */
+@RestController
+@RequestMapping("/api/auth")
+public class TokenController {
+
+    private final UserAccounts users;
+    private final BCryptPasswordEncoder passwords;
+    private final TokenIssuer tokens;
+    /** Compared against when the email is unknown, so both failures take the same bcrypt time. */
+    private final String decoyHash;
+
+    public TokenController(UserAccounts users, BCryptPasswordEncoder passwords, TokenIssuer tokens) {
+        this.users = users;
+        this.passwords = passwords;
+        this.tokens = tokens;
+        this.decoyHash = passwords.encode(UUID.randomUUID().toString());
+    }
+
+    public record TokenRequest(@NotNull @Size(max = 254) String email, @NotNull @Size(max = 1024) String password,
+                               @Size(max = 16) String totp) {
+    }
+
+    public record TokenResponse(@JsonProperty("access_token") String accessToken,
+                                @JsonProperty("token_type") String tokenType,
+                                @JsonProperty("expires_in") long expiresIn) {
+    }
+
+    @PostMapping("/token")
+    public ResponseEntity<?> token(@Valid @RequestBody TokenRequest request) {
+        var user = users.findByEmail(request.email().strip());
+        String hash = user.map(UserAccounts.UserAccount::passwordHash).orElse(decoyHash);
+        boolean matches = passwords.matches(request.password(), hash);
+        if (user.isEmpty() || !matches) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, "invalid email or password");
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
+        var token = tokens.issue(user.get());
+        return ResponseEntity.ok(new TokenResponse(token.value(), "Bearer", token.expiresIn().toSeconds()));
+    }
+}

@@ -1,0 +1,97 @@
+package com.procledger.api.ledger;
+
+import com.procledger.domain.identity.User;
+import com.procledger.domain.requisition.Requisition;
+import com.procledger.domain.tenant.Tenant;
+import com.procledger.infra.ledger.LedgerEventStorageEngine;
+import com.procledger.infra.ledger.LedgerSerializer;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.EventBusSpanFactory;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.axonframework.serialization.Serializer;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.annotation.Primary;
+
+import javax.sql.DataSource;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Axon on the PostgreSQL ledger: our storage engine, one Jackson 2 serializer for everything Axon stores, the three
+ * aggregates, and tracking processors (one per read model) that stop and retry rather than skip an event they
+ * cannot apply.
+ */
+@Configuration(proxyBeanMethods = false)
+public class LedgerConfiguration {
+
+    /** Metadata copied from each command onto the events it causes: who did it and from where. */
+    public static final String[] REQUEST_METADATA = {"actor", "actorRoles", "clientIp", "userAgent", "tokenId"};
+
+    @Bean
+    @Primary
+    Serializer serializer() {
+        return LedgerSerializer.create();
+    }
+
+    @Bean
+    @DependsOn("flywayInitializer")
+    LedgerEventStorageEngine eventStorageEngine(DataSource dataSource, Serializer serializer,
+                                                @Qualifier("eventSerializer") Serializer eventSerializer) {
+        return LedgerEventStorageEngine.builder()
+                .dataSource(dataSource)
+                .eventSerializer(eventSerializer)
+                .snapshotSerializer(serializer)
+                .persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver())
+                .batchSize(500)
+                .build();
+    }
+
+    /**
+     * Axon's embedded store, polling the ledger every 50 ms when idle. Appends in this JVM wake the processors at
+     * once; the short poll covers commits that land after Axon's own unit of work (an outer transaction).
+     */
+    @Bean(name = "eventBus")
+    @Qualifier("eventStore")
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration) {
+        return EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                .fetchDelay(50)
+                .cleanupDelay(TimeUnit.SECONDS.toMillis(10))
+                .build();
+    }
+
+    @Bean
+    CorrelationDataProvider messageOriginProvider() {
+        return new MessageOriginProvider();
+    }
+
+    @Bean
+    CorrelationDataProvider requestMetadataProvider() {
+        return new SimpleCorrelationDataProvider(REQUEST_METADATA);
+    }
+
+    @Bean
+    ConfigurerModule ledgerModule() {
+        return configurer -> {
+            configurer.configureAggregate(Tenant.class)
+                    .configureAggregate(User.class)
+                    .configureAggregate(Requisition.class);
+            configurer.eventProcessing()
+                    .usingTrackingEventProcessors()
+                    .registerTrackingEventProcessorConfiguration(c -> TrackingEventProcessorConfiguration
+                            .forSingleThreadedProcessing().andBatchSize(200))
+                    .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package com.procledger.api.ledger;
+
+import com.procledger.api.ProcLedgerProperties;
+import com.procledger.infra.ledger.LedgerEventStorageEngine;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/**
+ * Read-your-writes for REST clients: after a command, its answer waits until every read model has processed the
+ * ledger up to the head as it stood when the command finished. Writes are never lost by a time-out here: the
+ * events are committed; only the answer may come before the read models show them (logged).
+ */
+@Component
+public class ReadModelCatchUp {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadModelCatchUp.class);
+
+    private final EventProcessingConfiguration processing;
+    private final LedgerEventStorageEngine ledger;
+    private final Duration timeout;
+
+    public ReadModelCatchUp(EventProcessingConfiguration processing, LedgerEventStorageEngine ledger,
+                            ProcLedgerProperties properties) {
+        this.processing = processing;
+        this.ledger = ledger;
+        this.timeout = properties.http().readModelTimeout();
+    }
+
+    /** Waits until every read model has seen all committed events; false when the time-out came first. */
+    public boolean await() {
+        long head = ledger.headPosition();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!allAt(head)) {
+            if (System.nanoTime() > deadline) {
+                log.warn("read models did not reach ledger position {} within {}", head, timeout);
+                return false;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean allAt(long head) {
+        for (EventProcessor processor : processing.eventProcessors().values()) {
+            if (processor instanceof StreamingEventProcessor streaming) {
+                var statuses = streaming.processingStatus();
+                if (statuses.isEmpty()) {
+                    return false;
+                }
+                for (EventTrackerStatus status : statuses.values()) {
+                    OptionalLong position = status.getCurrentPosition();
+                    if (status.isErrorState() || position.isEmpty() || position.getAsLong() < head) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,2 @@
+/** Requisitions and the approver inbox over REST. */
+package com.procledger.api.requisition;

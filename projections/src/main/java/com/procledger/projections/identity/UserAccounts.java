@@ -1,0 +1,78 @@
+package com.procledger.projections.identity;
+
+import com.procledger.domain.identity.Role;
+import com.procledger.domain.identity.UserEvent.UserRegistered;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+
+import java.sql.Array;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** User accounts: who can sign in, with which roles, in which tenant. */
+@Component
+@ProcessingGroup(UserAccounts.PROCESSING_GROUP)
+public class UserAccounts {
+
+    public static final String PROCESSING_GROUP = "users";
+    private static final String COLUMNS = "SELECT user_id, tenant_id, email, name, password_hash, roles, department, created_at FROM user_account ";
+
+    private final JdbcTemplate jdbc;
+
+    public UserAccounts(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record UserAccount(UUID id, UUID tenantId, String email, String name, String passwordHash, Set<Role> roles,
+                              String department, Instant createdAt) {
+    }
+
+    @EventHandler
+    void on(UserRegistered event, @Timestamp Instant at) {
+        jdbc.update("""
+                INSERT INTO user_account (user_id, tenant_id, email, name, password_hash, roles, department, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING""",
+                event.userId(), event.tenantId(), event.email(), event.name(), event.passwordHash(),
+                event.roles().stream().map(Role::name).sorted().toArray(String[]::new), event.department(),
+                java.sql.Timestamp.from(at));
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.execute("TRUNCATE user_account");
+    }
+
+    public Optional<UserAccount> findByEmail(String email) {
+        return jdbc.query(COLUMNS + "WHERE email = ?", MAPPER, email.toLowerCase(Locale.ROOT)).stream().findFirst();
+    }
+
+    public Optional<UserAccount> find(UUID userId) {
+        return jdbc.query(COLUMNS + "WHERE user_id = ?", MAPPER, userId).stream().findFirst();
+    }
+
+    public List<UserAccount> inTenant(UUID tenantId) {
+        return jdbc.query(COLUMNS + "WHERE tenant_id = ? ORDER BY email", MAPPER, tenantId);
+    }
+
+    private static final RowMapper<UserAccount> MAPPER = (rs, i) -> new UserAccount(rs.getObject(1, UUID.class),
+            rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4), rs.getString(5), roles(rs.getArray(6)),
+            rs.getString(7), rs.getTimestamp(8).toInstant());
+
+    private static Set<Role> roles(Array array) throws SQLException {
+        var roles = EnumSet.noneOf(Role.class);
+        Arrays.stream((String[]) array.getArray()).map(Role::valueOf).forEach(roles::add);
+        return roles;
+    }
+}

@@ -1,0 +1,158 @@
+package com.procledger.projections.requisition;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.procledger.domain.LedgerMetadata;
+import com.procledger.domain.approval.ApprovalStep;
+import com.procledger.domain.requisition.RequisitionEvent;
+import com.procledger.domain.requisition.RequisitionEvent.ApprovalStepApproved;
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionApproved;
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionCancelled;
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionRaised;
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionRejected;
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionSubmitted;
+import com.procledger.projections.ReadModelJson;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.messaging.MetaData;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Each requisition's history: one entry per event with its ledger sequence, who and when, and every field that
+ * changed, from the old value to the new. The projection remembers each requisition's last values to compute it.
+ */
+@Component
+@ProcessingGroup(RequisitionHistory.PROCESSING_GROUP)
+public class RequisitionHistory {
+
+    public static final String PROCESSING_GROUP = "requisition-history";
+    /** Metadata key naming the user whose command produced the event. */
+    public static final String ACTOR = "actor";
+    private static final TypeReference<LinkedHashMap<String, String>> FIELDS = new TypeReference<>() {
+    };
+    private static final TypeReference<List<Change>> CHANGES = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+
+    public RequisitionHistory(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record Change(String field, String from, String to) {
+    }
+
+    public record Entry(long ledgerSeq, String type, Instant at, UUID actor, List<Change> changes) {
+    }
+
+    @EventHandler
+    void on(RequisitionEvent event, @SequenceNumber long version, @Timestamp Instant at, MetaData metaData) {
+        Map<String, String> before = jdbc.query(
+                "SELECT fields FROM requisition_history_state WHERE requisition_id = ?",
+                (rs, i) -> (Map<String, String>) ReadModelJson.read(rs.getString(1), FIELDS), event.requisitionId())
+                .stream().findFirst().orElseGet(LinkedHashMap::new);
+        Map<String, String> after = new LinkedHashMap<>(before);
+        after.putAll(changedFields(event, before));
+        List<Change> changes = new ArrayList<>();
+        for (var field : after.entrySet()) {
+            String from = before.get(field.getKey());
+            if (!Objects.equals(from, field.getValue())) {
+                changes.add(new Change(field.getKey(), from, field.getValue()));
+            }
+        }
+        jdbc.update("""
+                INSERT INTO requisition_history (requisition_id, aggregate_seq, tenant_id, ledger_seq, type, at, actor, changes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT DO NOTHING""",
+                event.requisitionId(), version, event.tenantId(), LedgerMetadata.ledgerSeq(metaData),
+                event.getClass().getSimpleName(), java.sql.Timestamp.from(at), actorOf(event, metaData),
+                ReadModelJson.write(changes));
+        jdbc.update("""
+                INSERT INTO requisition_history_state (requisition_id, tenant_id, fields, version) VALUES (?, ?, ?::jsonb, ?)
+                ON CONFLICT (requisition_id) DO UPDATE SET fields = EXCLUDED.fields, version = EXCLUDED.version
+                WHERE requisition_history_state.version < EXCLUDED.version""",
+                event.requisitionId(), event.tenantId(), ReadModelJson.write(after), version);
+    }
+
+    /** The fields an event sets, as text; a field set to null is cleared. */
+    static Map<String, String> changedFields(RequisitionEvent event, Map<String, String> before) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        switch (event) {
+            case RequisitionRaised e -> {
+                fields.put("status", "DRAFT");
+                fields.put("title", e.title());
+                fields.put("department", e.department());
+                fields.put("vendor", e.vendor());
+                fields.put("currency", e.currency());
+                fields.put("total", e.total().toPlainString());
+                fields.put("lines", String.valueOf(e.lines().size()));
+                fields.put("justification", e.justification());
+                fields.put("neededBy", e.neededBy() == null ? null : e.neededBy().toString());
+            }
+            case RequisitionSubmitted e -> {
+                fields.put("status", "SUBMITTED");
+                fields.put("policyVersion", String.valueOf(e.policyVersion()));
+                fields.put("route", e.route().stream().map(ApprovalStep::name).reduce((a, b) -> a + " > " + b).orElse(""));
+                fields.put("pendingStep", e.route().isEmpty() ? null : e.route().get(0).name());
+            }
+            case ApprovalStepApproved e -> {
+                String[] route = before.getOrDefault("route", "").split(" > ");
+                fields.put("approved:" + e.stepName(), e.approvedBy().toString());
+                fields.put("pendingStep", e.stepIndex() + 1 < route.length ? route[e.stepIndex() + 1] : null);
+            }
+            case RequisitionApproved e -> {
+                fields.put("status", "APPROVED");
+                fields.put("pendingStep", null);
+            }
+            case RequisitionRejected e -> {
+                fields.put("status", "REJECTED");
+                fields.put("pendingStep", null);
+                fields.put("reason", e.reason());
+            }
+            case RequisitionCancelled e -> {
+                fields.put("status", "CANCELLED");
+                fields.put("pendingStep", null);
+                fields.put("reason", e.reason());
+            }
+        }
+        return fields;
+    }
+
+    private static UUID actorOf(RequisitionEvent event, MetaData metaData) {
+        if (metaData.get(ACTOR) instanceof String actor) {
+            return UUID.fromString(actor);
+        }
+        return switch (event) {
+            case RequisitionRaised e -> e.requesterId();
+            case RequisitionSubmitted e -> e.submittedBy();
+            case ApprovalStepApproved e -> e.approvedBy();
+            case RequisitionRejected e -> e.rejectedBy();
+            case RequisitionCancelled e -> e.cancelledBy();
+            case RequisitionApproved e -> null;
+        };
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.execute("TRUNCATE requisition_history, requisition_history_state");
+    }
+
+    public List<Entry> of(UUID tenantId, UUID requisitionId) {
+        return jdbc.query("""
+                SELECT ledger_seq, type, at, actor, changes FROM requisition_history
+                WHERE tenant_id = ? AND requisition_id = ? ORDER BY aggregate_seq""",
+                (rs, i) -> new Entry(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                        rs.getObject(4, UUID.class), ReadModelJson.read(rs.getString(5), CHANGES)),
+                tenantId, requisitionId);
+    }
+}

@@ -1,0 +1,2 @@
+/** Requisition list, detail and history read models. */
+package com.procledger.projections.requisition;

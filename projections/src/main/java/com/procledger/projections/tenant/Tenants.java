@@ -1,0 +1,65 @@
+package com.procledger.projections.tenant;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.procledger.domain.approval.ApprovalStep;
+import com.procledger.domain.tenant.TenantEvent.ApprovalPolicyChanged;
+import com.procledger.domain.tenant.TenantEvent.TenantCreated;
+import com.procledger.projections.ReadModelJson;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Tenants as people see them, with the approval policy in force. */
+@Component
+@ProcessingGroup(Tenants.PROCESSING_GROUP)
+public class Tenants {
+
+    public static final String PROCESSING_GROUP = "tenants";
+    private static final TypeReference<List<ApprovalStep>> STEPS = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+
+    public Tenants(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record TenantView(UUID id, String name, String currency, int policyVersion, List<ApprovalStep> policy,
+                             Instant createdAt) {
+    }
+
+    @EventHandler
+    void on(TenantCreated event, @SequenceNumber long version, @Timestamp Instant at) {
+        jdbc.update("""
+                INSERT INTO tenant_view (tenant_id, name, currency, created_at, version) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (tenant_id) DO NOTHING""",
+                event.tenantId(), event.name(), event.currency(), java.sql.Timestamp.from(at), version);
+    }
+
+    @EventHandler
+    void on(ApprovalPolicyChanged event, @SequenceNumber long version) {
+        jdbc.update("UPDATE tenant_view SET policy_version = ?, policy = ?::jsonb, version = ? WHERE tenant_id = ? AND version < ?",
+                event.version(), ReadModelJson.write(event.steps()), version, event.tenantId(), version);
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.execute("TRUNCATE tenant_view");
+    }
+
+    public Optional<TenantView> find(UUID tenantId) {
+        return jdbc.query("SELECT tenant_id, name, currency, policy_version, policy, created_at FROM tenant_view WHERE tenant_id = ?",
+                (rs, i) -> new TenantView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3).strip(), rs.getInt(4),
+                        ReadModelJson.read(rs.getString(5), STEPS), rs.getTimestamp(6).toInstant()), tenantId)
+                .stream().findFirst();
+    }
+}
