@@ -15,12 +15,15 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Primary;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import javax.sql.DataSource;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +38,16 @@ public class LedgerConfiguration {
 
     /** Metadata copied from each command onto the events it causes: who did it and from where. */
     public static final String[] REQUEST_METADATA = {"actor", "actorRoles", "clientIp", "userAgent", "tokenId"};
+
+    /**
+     * Declared here because Axon 4.13's own auto-configuration orders itself after Spring Boot 3's transaction
+     * auto-configuration class name; under Spring Boot 4 that ordering is lost and Axon silently falls back to no
+     * transactions at all (ADR 0003). Commands and projections must run in database transactions.
+     */
+    @Bean
+    TransactionManager axonTransactionManager(PlatformTransactionManager transactionManager) {
+        return new SpringTransactionManager(transactionManager);
+    }
 
     @Bean
     @Primary

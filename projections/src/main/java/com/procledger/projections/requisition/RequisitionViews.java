@@ -128,7 +128,7 @@ public class RequisitionViews {
 
     /** Applies an event's changes once: the version guard makes a redelivered event a no-op. */
     private void update(UUID id, long version, Instant at, MetaData metaData, String assignments, Object... args) {
-        var all = new ArrayList<>(List.of(args));
+        var all = new ArrayList<>(java.util.Arrays.asList(args));
         all.addAll(List.of(version, java.sql.Timestamp.from(at), LedgerMetadata.ledgerSeq(metaData), id, version));
         jdbc.update("UPDATE requisition_view SET " + assignments
                 + ", version = ?, updated_at = ?, last_ledger_seq = ? WHERE requisition_id = ? AND version < ?",
