@@ -1,5 +1,6 @@
 package com.procledger.infra.ledger;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import org.axonframework.serialization.SerializedType;
 import org.axonframework.serialization.SimpleSerializedType;
 import org.axonframework.serialization.json.JacksonSerializer;
 
+import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,9 +41,13 @@ public class LedgerSerializer extends JacksonSerializer {
         return new LedgerSerializer(JacksonSerializer.builder().objectMapper(objectMapper()));
     }
 
-    /** The one Jackson 2 mapper of the ledger: Spring's web layer uses Jackson 3 and never sees this one. */
+    /**
+     * The one Jackson 2 mapper of the ledger: Spring's web layer uses Jackson 3 and never sees this one. Decimals
+     * are written as strings ({@code "650.00"}) so that no JSON reader turns money into a binary float.
+     */
     public static ObjectMapper objectMapper() {
         return JsonMapper.builder()
+                .withConfigOverride(BigDecimal.class, o -> o.setFormat(JsonFormat.Value.forShape(JsonFormat.Shape.STRING)))
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
