@@ -85,6 +85,13 @@ class BadInputHttpTest extends HttpTestSupport {
     }
 
     @Test
+    void errorsOutsideControllersAreProblemsToo() {
+        Response response = get("/error", tenant.requester);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.body()).doesNotContain("trace", "exception");
+    }
+
+    @Test
     void badPolicies() {
         assertProblem(send("PUT", tenant.path("/approval-policy"), tenant.admin, Map.of("steps", List.of())), 400, "steps");
         assertProblem(send("PUT", tenant.path("/approval-policy"), tenant.admin, Map.of("steps", List.of(

@@ -18,6 +18,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -168,8 +169,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static ResponseEntity<Object> problem(HttpStatus status, String detail, WebRequest request) {
         ProblemDetail problem = Problems.of(status, detail);
-        String path = request.getDescription(false).replaceFirst("^uri=", "");
-        problem.setInstance(java.net.URI.create(path));
+        if (request instanceof ServletWebRequest servlet) {
+            try {
+                problem.setInstance(java.net.URI.create(servlet.getRequest().getRequestURI()));
+            } catch (IllegalArgumentException unparsable) {
+                // leave the instance out rather than echo a malformed path
+            }
+        }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 }

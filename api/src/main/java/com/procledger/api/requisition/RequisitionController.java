@@ -98,8 +98,7 @@ public class RequisitionController {
     public ResponseEntity<Created> raise(@PathVariable UUID tenantId, @Valid @RequestBody NewRequisition request,
                                          Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.REQUESTER);
-        String tenantCurrency = tenants.find(tenantId).orElseThrow(() -> new DomainException.NotFound("no tenant " + tenantId))
-                .currency();
+        String tenantCurrency = tenants.get(tenantId).currency();
         UUID id = UUID.randomUUID();
         var lines = request.lines().stream()
                 .map(l -> new RequisitionLine(l.description(), l.category(), l.quantity(), l.unitPrice())).toList();
@@ -148,7 +147,7 @@ public class RequisitionController {
                                                     @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                                     Caller caller) {
         caller.requireMember(tenantId);
-        var tenant = tenants.find(tenantId).orElseThrow(() -> new DomainException.NotFound("no tenant " + tenantId));
+        var tenant = tenants.get(tenantId);
         return changed(tenantId, id, new SubmitRequisition(id, tenantId, caller.userId(), tenant.policyVersion(),
                 tenant.policy(), ETags.expectedVersion(ifMatch)), caller);
     }

@@ -117,7 +117,7 @@ public class TenantController {
     @GetMapping("/{tenantId}")
     public TenantResponse get(@PathVariable UUID tenantId, Caller caller) {
         caller.requireMember(tenantId);
-        return TenantResponse.of(tenant(tenantId));
+        return TenantResponse.of(tenants.get(tenantId));
     }
 
     @PostMapping("/{tenantId}/users")
@@ -146,11 +146,7 @@ public class TenantController {
         caller.requireMemberWithRole(tenantId, Role.TENANT_ADMIN);
         var steps = request.steps().stream().map(s -> new ApprovalStep(s.name(), s.role(), s.minAmount())).toList();
         commands.sendAndSettle(new ChangeApprovalPolicy(tenantId, steps, caller.userId()), caller.commandMetadata());
-        TenantView view = tenant(tenantId);
+        TenantView view = tenants.get(tenantId);
         return new Policy(view.policyVersion(), view.policy());
-    }
-
-    private TenantView tenant(UUID tenantId) {
-        return tenants.find(tenantId).orElseThrow(() -> new DomainException.NotFound("no tenant " + tenantId));
     }
 }

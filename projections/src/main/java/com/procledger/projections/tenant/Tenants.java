@@ -1,6 +1,7 @@
 package com.procledger.projections.tenant;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.procledger.domain.DomainException;
 import com.procledger.domain.approval.ApprovalStep;
 import com.procledger.domain.tenant.TenantEvent.ApprovalPolicyChanged;
 import com.procledger.domain.tenant.TenantEvent.TenantCreated;
@@ -54,6 +55,11 @@ public class Tenants {
     @ResetHandler
     void reset() {
         jdbc.execute("TRUNCATE tenant_view");
+    }
+
+    /** The tenant, or {@link DomainException.NotFound} (404 over HTTP). */
+    public TenantView get(UUID tenantId) {
+        return find(tenantId).orElseThrow(() -> new DomainException.NotFound("no tenant " + tenantId));
     }
 
     public Optional<TenantView> find(UUID tenantId) {

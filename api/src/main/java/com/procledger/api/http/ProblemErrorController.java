@@ -1,0 +1,38 @@
+package com.procledger.api.http;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+
+/**
+ * Errors that happen outside Spring MVC (in a filter, or in the servlet container) reach {@code /error}; they get
+ * problem details too, with the status and a generic detail, never the exception.
+ */
+@RestController
+public class ProblemErrorController implements ErrorController {
+
+    @RequestMapping("/error")
+    public ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
+                ? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
+        String detail = status.is5xxServerError() ? "something went wrong on our side" : status.getReasonPhrase();
+        ProblemDetail problem = Problems.of(status, detail);
+        if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {
+            try {
+                problem.setInstance(URI.create(uri));
+            } catch (IllegalArgumentException unparsable) {
+                // leave the instance out rather than echo a malformed path
+            }
+        }
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+}
