@@ -25,6 +25,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +45,9 @@ import java.util.stream.Stream;
  * were handed out: tracking processors never see a gap, and the per-tenant {@code ledger_seq} taken under the same
  * lock is gapless and unique. Several commands' events in one transaction share one lock and one commit.
  * <p>
+ * Under the same lock each event is chained to its tenant's previous one:
+ * {@code hash = SHA-256(prev_hash || canonical bytes)} ({@link LedgerHashing}, docs/ledger-format.md).
+ * <p>
  * Every event must belong to a tenant ({@link TenantScoped}). On reading, the event's {@code ledgerSeq} and
  * {@code tenantId} are added to its metadata for the read models.
  */
@@ -54,10 +59,12 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
             + "aggregate_id, aggregate_seq, event_type, event_revision, occurred_at, metadata, payload FROM ledger_events ";
 
     private final JdbcTemplate jdbc;
+    private final boolean hashing;
 
     private LedgerEventStorageEngine(Builder builder) {
         super(builder);
         this.jdbc = new JdbcTemplate(builder.dataSource);
+        this.hashing = builder.hashing;
     }
 
     public static Builder builder() {
@@ -83,27 +90,56 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                     "UPDATE ledger_head SET last_position = last_position + ? WHERE id = 1 RETURNING last_position",
                     Long.class, (long) events.size());
             long position = lastPosition - events.size();
-            Map<UUID, Long> nextSeqByTenant = new LinkedHashMap<>();
+            Map<UUID, TenantHead> heads = new LinkedHashMap<>();
             for (var entry : countsByTenant.entrySet()) {
-                long lastSeq = jdbc.queryForObject("""
+                heads.put(entry.getKey(), jdbc.queryForObject("""
                         INSERT INTO ledger_tenant_heads (tenant_id, last_seq) VALUES (?, ?)
                         ON CONFLICT (tenant_id) DO UPDATE SET last_seq = ledger_tenant_heads.last_seq + EXCLUDED.last_seq
-                        RETURNING last_seq""", Long.class, entry.getKey(), entry.getValue());
-                nextSeqByTenant.put(entry.getKey(), lastSeq - entry.getValue() + 1);
+                        RETURNING last_seq, last_hash""",
+                        (rs, i) -> new TenantHead(rs.getLong(1) - entry.getValue() + 1, rs.getBytes(2)),
+                        entry.getKey(), entry.getValue()));
             }
             List<Object[]> batch = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                long ledgerSeq = nextSeqByTenant.merge(row.tenant, 1L, Long::sum) - 1;
-                batch.add(row.values(++position, ledgerSeq));
+                TenantHead head = heads.get(row.tenant);
+                LedgerRecord record = row.record(head.nextSeq++);
+                if (hashing) {
+                    byte[] prev = head.lastHash == null ? LedgerHashing.GENESIS : head.lastHash;
+                    head.lastHash = LedgerHashing.hash(prev, record);
+                    record = record.withHashes(prev, head.lastHash);
+                }
+                batch.add(values(++position, record));
             }
             jdbc.batchUpdate("""
                     INSERT INTO ledger_events (global_position, tenant_id, ledger_seq, event_id, aggregate_type,
-                        aggregate_id, aggregate_seq, event_type, event_revision, occurred_at, metadata, payload)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?::json)""", batch);
+                        aggregate_id, aggregate_seq, event_type, event_revision, occurred_at, metadata, payload,
+                        prev_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?::json, ?, ?)""", batch);
+            if (hashing) {
+                jdbc.batchUpdate("UPDATE ledger_tenant_heads SET last_hash = ? WHERE tenant_id = ?",
+                        heads.entrySet().stream().map(e -> new Object[]{e.getValue().lastHash, e.getKey()}).toList());
+            }
         } catch (DataAccessException e) {
             // A duplicate aggregate sequence means a concurrent command won: the first event names the aggregate.
             handlePersistenceException(e, events.get(0));
         }
+    }
+
+    /** A tenant's next ledger_seq and the hash the next event chains from, while one append runs. */
+    private static final class TenantHead {
+        long nextSeq;
+        byte[] lastHash;
+
+        TenantHead(long nextSeq, byte[] lastHash) {
+            this.nextSeq = nextSeq;
+            this.lastHash = lastHash;
+        }
+    }
+
+    private static Object[] values(long position, LedgerRecord r) {
+        return new Object[]{position, r.tenantId(), r.ledgerSeq(), r.eventId(), r.aggregateType(), r.aggregateId(),
+                r.aggregateSeq(), r.eventType(), r.eventRevision(), OffsetDateTime.ofInstant(r.occurredAt(), ZoneOffset.UTC),
+                r.metadata(), r.payload(), r.prevHash(), r.hash()};
     }
 
     private static UUID tenantOf(EventMessage<?> event) {
@@ -211,20 +247,10 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         return rest.equals("}") ? fields + "}" : fields + "," + rest;
     }
 
-    private static final class Row {
-        final EventMessage<?> event;
-        final UUID tenant;
-        final SerializedObject<String> payload;
-        final SerializedObject<String> metadata;
+    private record Row(EventMessage<?> event, UUID tenant, SerializedObject<String> payload,
+                       SerializedObject<String> metadata) {
 
-        Row(EventMessage<?> event, UUID tenant, SerializedObject<String> payload, SerializedObject<String> metadata) {
-            this.event = event;
-            this.tenant = tenant;
-            this.payload = payload;
-            this.metadata = metadata;
-        }
-
-        Object[] values(long position, long ledgerSeq) {
+        LedgerRecord record(long ledgerSeq) {
             String aggregateType = null;
             String aggregateId = null;
             Long aggregateSeq = null;
@@ -233,11 +259,11 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                 aggregateId = domain.getAggregateIdentifier();
                 aggregateSeq = domain.getSequenceNumber();
             }
-            // Stored with microsecond precision, as PostgreSQL keeps it; the chain must hash what is stored.
+            // Microseconds, as PostgreSQL keeps them: the chain must hash exactly what is stored.
             Instant at = event.getTimestamp().truncatedTo(ChronoUnit.MICROS);
-            return new Object[]{position, tenant, ledgerSeq, event.getIdentifier(), aggregateType, aggregateId,
-                    aggregateSeq, payload.getType().getName(), payload.getType().getRevision(), Timestamp.from(at),
-                    metadata.getData(), payload.getData()};
+            return new LedgerRecord(tenant, ledgerSeq, event.getIdentifier(), aggregateType, aggregateId, aggregateSeq,
+                    payload.getType().getName(), payload.getType().getRevision(), at, metadata.getData(),
+                    payload.getData(), null, null);
         }
     }
 
@@ -245,9 +271,16 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
     public static class Builder extends BatchingEventStorageEngine.Builder {
 
         private DataSource dataSource;
+        private boolean hashing = true;
 
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = dataSource;
+            return this;
+        }
+
+        /** Off only to measure what hashing costs (benchmark); a ledger written so has no chain to verify. */
+        public Builder hashing(boolean hashing) {
+            this.hashing = hashing;
             return this;
         }
 

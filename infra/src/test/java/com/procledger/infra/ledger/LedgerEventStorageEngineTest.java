@@ -66,10 +66,16 @@ class LedgerEventStorageEngineTest {
         database.close();
     }
 
+    /** The ledger is append-only (triggers refuse TRUNCATE): each test works on its own tenants. */
+    long positionBefore;
+
     @BeforeEach
-    void emptyLedger() {
-        jdbc.execute("TRUNCATE ledger_events, ledger_tenant_heads");
-        jdbc.update("UPDATE ledger_head SET last_position = 0");
+    void notePosition() {
+        positionBefore = engine.headPosition();
+    }
+
+    static List<Long> range(long fromInclusive, long count) {
+        return LongStream.range(fromInclusive, fromInclusive + count).boxed().toList();
     }
 
     static GenericDomainEventMessage<RequisitionCancelled> event(UUID tenant, UUID aggregate, long seq) {
@@ -88,9 +94,10 @@ class LedgerEventStorageEngineTest {
         var seenByReader = new ConcurrentLinkedQueue<Long>();
         // A tracking reader running while the writers append: with ordering and visibility in agreement it
         // must see positions one by one, never skipping one that becomes visible later.
+        long start0 = positionBefore;
         Future<?> reader = pool.submit(() -> {
-            long last = 0;
-            while (writing.get() || last < (long) writers * eventsEach) {
+            long last = start0;
+            while (writing.get() || last < start0 + (long) writers * eventsEach) {
                 TrackingToken token = new GlobalSequenceTrackingToken(last);
                 List<? extends TrackedEventMessage<?>> batch = engine.readEvents(token, false).toList();
                 for (TrackedEventMessage<?> message : batch) {
@@ -124,13 +131,20 @@ class LedgerEventStorageEngineTest {
         long total = (long) writers * eventsEach;
         List<Long> seqs = jdbc.queryForList(
                 "SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY ledger_seq", Long.class, tenant);
-        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
-        List<Long> positions = jdbc.queryForList("SELECT global_position FROM ledger_events ORDER BY 1", Long.class);
-        assertThat(positions).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
-        assertThat(List.copyOf(seenByReader)).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+        assertThat(seqs).containsExactlyElementsOf(range(1, total));
+        List<Long> positions = jdbc.queryForList(
+                "SELECT global_position FROM ledger_events WHERE global_position > ? ORDER BY 1", Long.class, positionBefore);
+        assertThat(positions).containsExactlyElementsOf(range(positionBefore + 1, total));
+        assertThat(List.copyOf(seenByReader)).containsExactlyElementsOf(range(positionBefore + 1, total));
         // ledger_seq follows commit order within the tenant, as positions do
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE ledger_seq <> global_position",
-                Long.class)).isZero();
+        assertThat(jdbc.queryForObject("""
+                SELECT count(*) FROM (SELECT ledger_seq, row_number() OVER (ORDER BY global_position) AS n
+                                      FROM ledger_events WHERE tenant_id = ?) x WHERE ledger_seq <> n""",
+                Long.class, tenant)).isZero();
+        // and the hash chain is linear: every event chains from the one before
+        var report = verify(tenant);
+        assertThat(report.valid()).as(report.reason()).isTrue();
+        assertThat(report.events()).isEqualTo(total);
     }
 
     @Test
@@ -141,7 +155,8 @@ class LedgerEventStorageEngineTest {
         UUID aggB = UUID.randomUUID();
         tx.executeWithoutResult(s -> engine.appendEvents(event(a, aggA, 0), event(b, aggB, 0), event(a, aggA, 1)));
         tx.executeWithoutResult(s -> engine.appendEvents(event(b, aggB, 1)));
-        var rows = jdbc.queryForList("SELECT tenant_id, ledger_seq FROM ledger_events ORDER BY global_position");
+        var rows = jdbc.queryForList("SELECT tenant_id, ledger_seq FROM ledger_events WHERE tenant_id IN (?, ?) "
+                + "ORDER BY global_position", a, b);
         assertThat(rows).extracting(r -> r.get("tenant_id") + ":" + r.get("ledger_seq"))
                 .containsExactly(a + ":1", b + ":1", a + ":2", b + ":2");
     }
@@ -154,9 +169,10 @@ class LedgerEventStorageEngineTest {
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> engine.appendEvents(event(tenant, aggregate, 1))))
                 .isInstanceOf(ConcurrencyException.class);
         tx.executeWithoutResult(s -> engine.appendEvents(event(tenant, aggregate, 2)));
-        assertThat(jdbc.queryForList("SELECT ledger_seq FROM ledger_events ORDER BY 1", Long.class))
+        assertThat(jdbc.queryForList("SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY 1", Long.class, tenant))
                 .containsExactly(1L, 2L, 3L);
-        assertThat(jdbc.queryForObject("SELECT last_position FROM ledger_head", Long.class)).isEqualTo(3L);
+        assertThat(engine.headPosition()).isEqualTo(positionBefore + 3);
+        assertThat(verify(tenant).valid()).isTrue();
     }
 
     @Test
@@ -166,7 +182,7 @@ class LedgerEventStorageEngineTest {
         tx.executeWithoutResult(s -> engine.appendEvents(event(tenant, aggregate, 0).andMetaData(
                 java.util.Map.of("actor", "ann", "ledgerSeq", 999))));
 
-        assertThat(jdbc.queryForObject("SELECT event_type FROM ledger_events", String.class))
+        assertThat(jdbc.queryForObject("SELECT event_type FROM ledger_events WHERE tenant_id = ?", String.class, tenant))
                 .isEqualTo("RequisitionCancelled");
         var read = engine.readEvents(aggregate.toString()).asStream().toList();
         assertThat(read).singleElement().satisfies(message -> {
@@ -176,7 +192,7 @@ class LedgerEventStorageEngineTest {
             assertThat(message.getMetaData()).containsEntry("tenantId", tenant.toString());
         });
         assertThat(engine.lastSequenceNumberFor(aggregate.toString())).contains(0L);
-        assertThat(engine.createHeadToken()).isEqualTo(new GlobalSequenceTrackingToken(1));
+        assertThat(engine.createHeadToken()).isEqualTo(new GlobalSequenceTrackingToken(positionBefore + 1));
     }
 
     @Test
@@ -184,7 +200,19 @@ class LedgerEventStorageEngineTest {
         var orphan = new GenericDomainEventMessage<>("Thing", "x", 0, "not tenant scoped");
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> engine.appendEvents(orphan)))
                 .hasMessageContaining("names no tenant");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM ledger_events", Long.class)).isZero();
+        assertThat(engine.headPosition()).isEqualTo(positionBefore);
+    }
+
+    static ChainVerifier.Report verify(UUID tenant) {
+        try {
+            return new LedgerReader(dataSource).inSnapshot(snapshot -> {
+                var verifier = new ChainVerifier(List.of(), LedgerSigner.generate().publicKey());
+                snapshot.forEach(tenant, 1, Long.MAX_VALUE, verifier::accept);
+                return verifier.finish(snapshot.headSeq(tenant));
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

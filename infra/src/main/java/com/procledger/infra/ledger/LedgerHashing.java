@@ -1,0 +1,89 @@
+package com.procledger.infra.ledger;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.HexFormat;
+
+/**
+ * The hash chain, byte for byte as docs/ledger-format.md specifies it:
+ * {@code hash = SHA-256(prev_hash || canonical(row))}, the first event of a tenant chaining from 32 zero bytes.
+ * The canonical form is the magic {@code PLV1} followed by eleven fields, each a 4-byte big-endian length and its
+ * UTF-8 bytes (a null field is the length 0xFFFFFFFF and no bytes).
+ */
+public final class LedgerHashing {
+
+    public static final byte[] GENESIS = new byte[32];
+    private static final byte[] MAGIC = "PLV1".getBytes(StandardCharsets.US_ASCII);
+    /** ISO-8601 UTC with exactly six fraction digits, as PostgreSQL keeps timestamps. */
+    public static final DateTimeFormatter TIME = new DateTimeFormatterBuilder()
+            .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+            .appendFraction(ChronoField.NANO_OF_SECOND, 6, 6, true)
+            .appendLiteral('Z')
+            .toFormatter()
+            .withZone(ZoneOffset.UTC);
+
+    private LedgerHashing() {
+    }
+
+    public static byte[] canonical(LedgerRecord r) {
+        var out = new ByteArrayOutputStream(256 + (r.payload() == null ? 0 : r.payload().length() * 2));
+        out.writeBytes(MAGIC);
+        field(out, r.tenantId().toString());
+        field(out, Long.toString(r.ledgerSeq()));
+        field(out, r.eventId());
+        field(out, r.aggregateType());
+        field(out, r.aggregateId());
+        field(out, r.aggregateSeq() == null ? null : Long.toString(r.aggregateSeq()));
+        field(out, r.eventType());
+        field(out, r.eventRevision());
+        field(out, time(r.occurredAt()));
+        field(out, r.metadata());
+        field(out, r.payload());
+        return out.toByteArray();
+    }
+
+    public static byte[] hash(byte[] prevHash, LedgerRecord record) {
+        MessageDigest sha256 = sha256();
+        sha256.update(prevHash);
+        sha256.update(canonical(record));
+        return sha256.digest();
+    }
+
+    public static String time(Instant instant) {
+        return TIME.format(instant);
+    }
+
+    public static String hex(byte[] bytes) {
+        return bytes == null ? null : HexFormat.of().formatHex(bytes);
+    }
+
+    public static byte[] unhex(String hex) {
+        return hex == null ? null : HexFormat.of().parseHex(hex);
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static void field(ByteArrayOutputStream out, String value) {
+        if (value == null) {
+            out.writeBytes(new byte[]{(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+            return;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        int n = bytes.length;
+        out.writeBytes(new byte[]{(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        out.writeBytes(bytes);
+    }
+}

@@ -1,0 +1,100 @@
+package com.procledger.infra.ledger;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * Streams a tenant's ledger in {@code ledger_seq} order through a database cursor, in one repeatable-read
+ * snapshot, so that memory stays constant however long the ledger is.
+ */
+public final class LedgerReader {
+
+    private static final int FETCH_SIZE = 2000;
+    private final DataSource dataSource;
+
+    public LedgerReader(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @FunctionalInterface
+    public interface RecordHandler {
+        void accept(LedgerRecord record) throws Exception;
+    }
+
+    @FunctionalInterface
+    public interface SnapshotWork<T> {
+        T run(Snapshot snapshot) throws Exception;
+    }
+
+    /** Runs {@code work} against one consistent view of the ledger. */
+    public <T> T inSnapshot(SnapshotWork<T> work) throws Exception {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            try {
+                return work.run(new Snapshot(connection));
+            } finally {
+                connection.rollback();
+                connection.setReadOnly(false);
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    /** One consistent view: the events of a tenant and what its head row says. */
+    public static final class Snapshot {
+        private final Connection connection;
+
+        private Snapshot(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** The tenant's last ledger_seq as its head row records it (0 when it has no events). */
+        public long headSeq(UUID tenantId) throws SQLException {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT last_seq FROM ledger_tenant_heads WHERE tenant_id = ?")) {
+                statement.setObject(1, tenantId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+        }
+
+        /** Events with ledger_seq >= {@code fromSeq}, at most {@code limit}, in order. */
+        public long forEach(UUID tenantId, long fromSeq, long limit, RecordHandler handler) throws Exception {
+            long count = 0;
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    SELECT tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq, event_type,
+                        event_revision, occurred_at, metadata, payload, prev_hash, hash
+                    FROM ledger_events WHERE tenant_id = ? AND ledger_seq >= ? ORDER BY ledger_seq LIMIT ?""")) {
+                statement.setFetchSize(FETCH_SIZE);
+                statement.setObject(1, tenantId);
+                statement.setLong(2, fromSeq);
+                statement.setLong(3, limit);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        handler.accept(record(rs));
+                        count++;
+                    }
+                }
+            }
+            return count;
+        }
+    }
+
+    static LedgerRecord record(ResultSet rs) throws SQLException {
+        long aggregateSeq = rs.getLong(6);
+        Long aggregateSeqOrNull = rs.wasNull() ? null : aggregateSeq;
+        return new LedgerRecord(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), aggregateSeqOrNull, rs.getString(7), rs.getString(8),
+                rs.getObject(9, OffsetDateTime.class).toInstant(), rs.getString(10), rs.getString(11),
+                rs.getBytes(12), rs.getBytes(13));
+    }
+}
