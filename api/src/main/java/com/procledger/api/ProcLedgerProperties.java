@@ -19,9 +19,15 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
                                    @DefaultValue Tokens tokens,
                                    @DefaultValue Http http,
                                    @DefaultValue Passwords passwords,
+                                   @DefaultValue Ledger ledger,
                                    @DefaultValue("") String bootstrapPassword) {
 
+    /**
+     * @param ownerUser when set, schema migrations run as this role (the tables' owner) and the service as
+     *                  {@code user}, which then holds only the privileges V5__application_role.sql grants it
+     */
     public record Db(@DefaultValue("") String url, @DefaultValue("") String user, @DefaultValue("") String password,
+                     @DefaultValue("") String ownerUser, @DefaultValue("") String ownerPassword,
                      @DefaultValue("20") int maxPoolSize) {
 
         public boolean external() {
@@ -38,6 +44,18 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
      * @param readModelTimeout how long a command's answer waits for the read models to show its change
      */
     public record Http(@DefaultValue("1048576") long maxBodyBytes, @DefaultValue("5s") Duration readModelTimeout) {
+    }
+
+    /**
+     * @param signingKeyFile        Ed25519 PKCS#8 PEM key that signs checkpoints; generated under the data
+     *                              directory when not given
+     * @param checkpointEveryEvents a tenant gets a checkpoint once its ledger grew by this many events...
+     * @param checkpointEvery       ...or once this much time passed since its last checkpoint and it grew at all
+     * @param checkpointCheckInterval how often the scheduler looks
+     */
+    public record Ledger(@DefaultValue("") String signingKeyFile, @DefaultValue("1000") long checkpointEveryEvents,
+                         @DefaultValue("5m") Duration checkpointEvery,
+                         @DefaultValue("1s") Duration checkpointCheckInterval) {
     }
 
     /** @param bcryptCost work factor of stored password hashes (2^cost rounds) */

@@ -30,6 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "procledger.passwords.bcrypt-cost=4",
+        "procledger.ledger.checkpoint-every-events=20",
+        "procledger.ledger.checkpoint-every=1h",
+        "procledger.ledger.checkpoint-check-interval=200ms",
         "procledger.bootstrap-password=" + HttpTestSupport.OPERATOR_PASSWORD})
 public abstract class HttpTestSupport {
 

@@ -9,6 +9,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.annotation.Primary;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
 
 import javax.sql.DataSource;
 
@@ -28,6 +31,7 @@ public class DatabaseConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    @Primary
     DataSource dataSource(ProcLedgerProperties properties, ObjectProvider<EmbeddedDatabase> embedded) {
         var db = properties.db();
         var pool = new HikariDataSource();
@@ -44,6 +48,25 @@ public class DatabaseConfiguration {
             pool.setUsername(EmbeddedDatabase.USER);
             log.info("Using the embedded PostgreSQL: data in {}", database.directory());
         }
+        return pool;
+    }
+
+    /** Migrations as the schema owner, when one is configured: the service's own role cannot alter the ledger. */
+    @Bean(destroyMethod = "close")
+    @FlywayDataSource
+    @ConditionalOnExpression("!'${procledger.db.owner-user:}'.isBlank()")
+    DataSource migrationDataSource(ProcLedgerProperties properties) {
+        var db = properties.db();
+        if (!db.external()) {
+            throw new IllegalStateException("PROCLEDGER_DB_OWNER_USER needs an external database (PROCLEDGER_DB_URL)");
+        }
+        var pool = new HikariDataSource();
+        pool.setPoolName("procledger-migrations");
+        pool.setMaximumPoolSize(2);
+        pool.setJdbcUrl(db.url());
+        pool.setUsername(db.ownerUser());
+        pool.setPassword(db.ownerPassword());
+        log.info("Schema migrations run as {}, the service as {}", db.ownerUser(), db.user());
         return pool;
     }
 

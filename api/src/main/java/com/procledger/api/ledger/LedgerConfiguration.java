@@ -3,7 +3,11 @@ package com.procledger.api.ledger;
 import com.procledger.domain.identity.User;
 import com.procledger.domain.requisition.Requisition;
 import com.procledger.domain.tenant.Tenant;
+import com.procledger.api.ProcLedgerProperties;
+import com.procledger.infra.ledger.LedgerCheckpoints;
 import com.procledger.infra.ledger.LedgerEventStorageEngine;
+import com.procledger.infra.ledger.LedgerReader;
+import com.procledger.infra.ledger.LedgerSigner;
 import com.procledger.infra.ledger.LedgerSerializer;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventBusSpanFactory;
@@ -25,7 +29,13 @@ import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.annotation.Primary;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
 import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +44,10 @@ import java.util.concurrent.TimeUnit;
  * cannot apply.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 public class LedgerConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(LedgerConfiguration.class);
 
     /** Metadata copied from each command onto the events it causes: who did it and from where. */
     public static final String[] REQUEST_METADATA = {"actor", "actorRoles", "clientIp", "userAgent", "tokenId"};
@@ -82,6 +95,25 @@ public class LedgerConfiguration {
                 .fetchDelay(50)
                 .cleanupDelay(TimeUnit.SECONDS.toMillis(10))
                 .build();
+    }
+
+    @Bean
+    LedgerSigner ledgerSigner(ProcLedgerProperties properties) {
+        String configured = properties.ledger().signingKeyFile();
+        Path file = configured != null && !configured.isBlank() ? Path.of(configured) : properties.dataDir().toAbsolutePath().normalize().resolve("keys").resolve("ledger-signing-ed25519.pem");
+        LedgerSigner signer = LedgerSigner.loadOrCreate(file);
+        log.info("Checkpoints are signed with Ed25519 key {} ({})", signer.keyId(), file);
+        return signer;
+    }
+
+    @Bean
+    LedgerCheckpoints ledgerCheckpoints(DataSource dataSource, LedgerSigner signer, Clock clock) {
+        return new LedgerCheckpoints(dataSource, signer, clock);
+    }
+
+    @Bean
+    LedgerReader ledgerReader(DataSource dataSource) {
+        return new LedgerReader(dataSource);
     }
 
     @Bean

@@ -1,21 +1,18 @@
 package com.procledger.infra.ledger;
 
 import com.procledger.domain.requisition.RequisitionEvent.RequisitionCancelled;
-import com.procledger.infra.database.EmbeddedDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.modelling.command.ConcurrencyException;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.file.Path;
@@ -39,7 +36,7 @@ class LedgerEventStorageEngineTest {
 
     @TempDir
     static Path dataDir;
-    static EmbeddedDatabase database;
+    static TestLedger ledger;
     static HikariDataSource dataSource;
     static JdbcTemplate jdbc;
     static TransactionTemplate tx;
@@ -47,23 +44,16 @@ class LedgerEventStorageEngineTest {
 
     @BeforeAll
     static void startDatabase() {
-        database = EmbeddedDatabase.start(dataDir);
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(database.jdbcUrl());
-        dataSource.setMaximumPoolSize(20);
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        jdbc = new JdbcTemplate(dataSource);
-        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        var serializer = LedgerSerializer.create();
-        engine = LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(serializer)
-                .snapshotSerializer(serializer).persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver())
-                .batchSize(500).build();
+        ledger = new TestLedger(dataDir, true);
+        dataSource = ledger.dataSource;
+        jdbc = ledger.jdbc;
+        tx = ledger.tx;
+        engine = ledger.engine;
     }
 
     @AfterAll
     static void stopDatabase() {
-        dataSource.close();
-        database.close();
+        ledger.close();
     }
 
     /** The ledger is append-only (triggers refuse TRUNCATE): each test works on its own tenants. */

@@ -1,17 +1,14 @@
 package com.procledger.infra.ledger;
 
 import com.procledger.domain.requisition.RequisitionEvent.RequisitionCancelled;
-import com.procledger.infra.database.EmbeddedDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.file.Path;
@@ -31,7 +28,7 @@ class LedgerTamperTest {
 
     @TempDir
     static Path dataDir;
-    static EmbeddedDatabase database;
+    static TestLedger ledger;
     static HikariDataSource dataSource;
     static JdbcTemplate jdbc;
     static TransactionTemplate tx;
@@ -41,23 +38,17 @@ class LedgerTamperTest {
 
     @BeforeAll
     static void start() {
-        database = EmbeddedDatabase.start(dataDir);
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(database.jdbcUrl());
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        jdbc = new JdbcTemplate(dataSource);
-        tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        var serializer = LedgerSerializer.create();
-        engine = LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(serializer)
-                .snapshotSerializer(serializer).persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver())
-                .build();
+        ledger = new TestLedger(dataDir, true);
+        dataSource = ledger.dataSource;
+        jdbc = ledger.jdbc;
+        tx = ledger.tx;
+        engine = ledger.engine;
         checkpoints = new LedgerCheckpoints(dataSource, signer, Clock.systemUTC());
     }
 
     @AfterAll
     static void stop() {
-        dataSource.close();
-        database.close();
+        ledger.close();
     }
 
     /** A tenant with {@code n} events (ledger_seq 1..n), written one transaction at a time. */

@@ -1,0 +1,114 @@
+package com.procledger.api.ledger;
+
+import com.procledger.api.identity.Caller;
+import com.procledger.domain.DomainException;
+import com.procledger.domain.identity.Role;
+import com.procledger.infra.ledger.ChainVerifier;
+import com.procledger.infra.ledger.LedgerCheckpoints;
+import com.procledger.infra.ledger.LedgerExport;
+import com.procledger.infra.ledger.LedgerExport.CheckpointLine;
+import com.procledger.infra.ledger.LedgerReader;
+import com.procledger.infra.ledger.LedgerSigner;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.BufferedOutputStream;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The ledger for compliance teams: its events as NDJSON with their hashes, verification of the chain and of the
+ * signed checkpoints, checkpoints on demand, and the public key that checks them.
+ */
+@RestController
+public class LedgerController {
+
+    public static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+    public static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
+
+    private final LedgerReader reader;
+    private final LedgerCheckpoints checkpoints;
+    private final LedgerSigner signer;
+    private final JsonMapper json;
+
+    public LedgerController(LedgerReader reader, LedgerCheckpoints checkpoints, LedgerSigner signer, JsonMapper json) {
+        this.reader = reader;
+        this.checkpoints = checkpoints;
+        this.signer = signer;
+        this.json = json;
+    }
+
+    public record Items<T>(List<T> items) {
+    }
+
+    @GetMapping("/api/tenants/{tenantId}/ledger/events")
+    public ResponseEntity<StreamingResponseBody> events(@PathVariable UUID tenantId,
+                                                        @RequestParam(defaultValue = "1") long fromSeq,
+                                                        @RequestParam(required = false) Long limit, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.COMPLIANCE);
+        if (fromSeq < 1 || (limit != null && limit < 1)) {
+            throw new DomainException.Invalid("fromSeq and limit must be 1 or more");
+        }
+        StreamingResponseBody body = out -> {
+            var buffered = new BufferedOutputStream(out, 1 << 16);
+            try {
+                reader.inSnapshot(snapshot -> snapshot.forEach(tenantId, fromSeq, limit == null ? Long.MAX_VALUE : limit,
+                        record -> {
+                            buffered.write(json.writeValueAsBytes(LedgerExport.line(record)));
+                            buffered.write('\n');
+                        }));
+            } catch (java.io.IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.io.IOException("could not read the ledger", e);
+            }
+            buffered.flush();
+        };
+        return ResponseEntity.ok().contentType(NDJSON).body(body);
+    }
+
+    @GetMapping("/api/tenants/{tenantId}/ledger/verify")
+    public ChainVerifier.Report verify(@PathVariable UUID tenantId, Caller caller) throws Exception {
+        caller.requireMemberWithRole(tenantId, Role.COMPLIANCE);
+        return reader.inSnapshot(snapshot -> {
+            var verifier = new ChainVerifier(checkpoints.all(tenantId), signer.publicKey());
+            snapshot.forEach(tenantId, 1, Long.MAX_VALUE, verifier::accept);
+            return verifier.finish(snapshot.headSeq(tenantId));
+        });
+    }
+
+    /** Signs the current head: 201 with a new checkpoint, or 200 with the latest when nothing was added since. */
+    @PostMapping("/api/tenants/{tenantId}/ledger/checkpoints")
+    public ResponseEntity<CheckpointLine> checkpoint(@PathVariable UUID tenantId, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.COMPLIANCE);
+        var taken = checkpoints.take(tenantId).orElseThrow(() -> new DomainException.NotFound("no ledger events yet"));
+        return ResponseEntity.status(taken.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(LedgerExport.line(taken.checkpoint()));
+    }
+
+    @GetMapping("/api/tenants/{tenantId}/ledger/checkpoints/latest")
+    public CheckpointLine latest(@PathVariable UUID tenantId, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.COMPLIANCE);
+        return checkpoints.latest(tenantId).map(LedgerExport::line)
+                .orElseThrow(() -> new DomainException.NotFound("no checkpoint yet"));
+    }
+
+    @GetMapping("/api/tenants/{tenantId}/ledger/checkpoints")
+    public Items<CheckpointLine> all(@PathVariable UUID tenantId, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.COMPLIANCE);
+        return new Items<>(checkpoints.all(tenantId).stream().map(LedgerExport::line).toList());
+    }
+
+    @GetMapping("/api/ledger/public-key")
+    public ResponseEntity<String> publicKey() {
+        return ResponseEntity.ok().contentType(PEM).header("Key-Id", signer.keyId()).body(signer.publicKeyPem());
+    }
+}
