@@ -35,8 +35,10 @@ public class LedgerCheckpoints {
      * covers the head now, and whether it was created by this call. Empty when the tenant has no events.
      */
     public Optional<Taken> take(UUID tenantId) {
-        var heads = jdbc.query("SELECT last_seq, last_hash FROM ledger_tenant_heads WHERE tenant_id = ?",
-                (rs, i) -> new Object[]{rs.getLong(1), rs.getBytes(2)}, tenantId);
+        var heads = jdbc.query("""
+                SELECT h.last_seq, e.hash FROM ledger_tenant_heads h
+                JOIN ledger_events e ON e.tenant_id = h.tenant_id AND e.ledger_seq = h.last_seq
+                WHERE h.tenant_id = ?""", (rs, i) -> new Object[]{rs.getLong(1), rs.getBytes(2)}, tenantId);
         if (heads.isEmpty() || heads.get(0)[1] == null) {
             return Optional.empty();
         }
@@ -77,7 +79,7 @@ public class LedgerCheckpoints {
                 FROM ledger_tenant_heads h
                 LEFT JOIN LATERAL (SELECT ledger_seq, signed_at FROM ledger_checkpoints
                                    WHERE tenant_id = h.tenant_id ORDER BY ledger_seq DESC LIMIT 1) c ON true
-                WHERE h.last_seq > coalesce(c.ledger_seq, 0) AND h.last_hash IS NOT NULL""",
+                WHERE h.last_seq > coalesce(c.ledger_seq, 0)""",
                 (rs, i) -> {
                     OffsetDateTime at = rs.getObject(4, OffsetDateTime.class);
                     return new Due(rs.getObject(1, UUID.class), rs.getLong(2), rs.getLong(3),

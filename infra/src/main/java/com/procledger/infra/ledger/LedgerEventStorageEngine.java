@@ -90,14 +90,17 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                     "UPDATE ledger_head SET last_position = last_position + ? WHERE id = 1 RETURNING last_position",
                     Long.class, (long) events.size());
             long position = lastPosition - events.size();
+            // A new statement sees every append committed before this one took the lock, so the previous
+            // event's hash read here is the tenant's true head.
             Map<UUID, TenantHead> heads = new LinkedHashMap<>();
             for (var entry : countsByTenant.entrySet()) {
                 heads.put(entry.getKey(), jdbc.queryForObject("""
                         INSERT INTO ledger_tenant_heads (tenant_id, last_seq) VALUES (?, ?)
                         ON CONFLICT (tenant_id) DO UPDATE SET last_seq = ledger_tenant_heads.last_seq + EXCLUDED.last_seq
-                        RETURNING last_seq, last_hash""",
+                        RETURNING last_seq, (SELECT e.hash FROM ledger_events e WHERE e.tenant_id = ledger_tenant_heads.tenant_id
+                                             AND e.ledger_seq = ledger_tenant_heads.last_seq - ?)""",
                         (rs, i) -> new TenantHead(rs.getLong(1) - entry.getValue() + 1, rs.getBytes(2)),
-                        entry.getKey(), entry.getValue()));
+                        entry.getKey(), entry.getValue(), entry.getValue()));
             }
             List<Object[]> batch = new ArrayList<>(rows.size());
             for (Row row : rows) {
@@ -115,10 +118,6 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                         aggregate_id, aggregate_seq, event_type, event_revision, occurred_at, metadata, payload,
                         prev_hash, hash)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?::json, ?, ?)""", batch);
-            if (hashing) {
-                jdbc.batchUpdate("UPDATE ledger_tenant_heads SET last_hash = ? WHERE tenant_id = ?",
-                        heads.entrySet().stream().map(e -> new Object[]{e.getValue().lastHash, e.getKey()}).toList());
-            }
         } catch (DataAccessException e) {
             // A duplicate aggregate sequence means a concurrent command won: the first event names the aggregate.
             handlePersistenceException(e, events.get(0));

@@ -33,7 +33,7 @@ public final class LedgerHashing {
     }
 
     public static byte[] canonical(LedgerRecord r) {
-        var out = new ByteArrayOutputStream(256 + (r.payload() == null ? 0 : r.payload().length() * 2));
+        var out = new ByteArrayOutputStream(256 + (r.payload() == null ? 0 : r.payload().length() + 64));
         out.writeBytes(MAGIC);
         field(out, r.tenantId().toString());
         field(out, Long.toString(r.ledgerSeq()));
@@ -50,15 +50,38 @@ public final class LedgerHashing {
     }
 
     public static byte[] hash(byte[] prevHash, LedgerRecord record) {
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = DIGESTS.get();
+        sha256.reset();
         sha256.update(prevHash);
         sha256.update(canonical(record));
         return sha256.digest();
     }
 
+    /** {@link #TIME}'s format, written out by hand: it runs once per event when a chain is verified. */
     public static String time(Instant instant) {
-        return TIME.format(instant);
+        var t = java.time.LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        if (t.getYear() < 0 || t.getYear() > 9999) {
+            return TIME.format(instant);
+        }
+        var text = new StringBuilder(27);
+        pad(text, t.getYear(), 4).append('-');
+        pad(text, t.getMonthValue(), 2).append('-');
+        pad(text, t.getDayOfMonth(), 2).append('T');
+        pad(text, t.getHour(), 2).append(':');
+        pad(text, t.getMinute(), 2).append(':');
+        pad(text, t.getSecond(), 2).append('.');
+        return pad(text, instant.getNano() / 1000, 6).append('Z').toString();
     }
+
+    private static StringBuilder pad(StringBuilder text, int value, int width) {
+        String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            text.append('0');
+        }
+        return text.append(digits);
+    }
+
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(LedgerHashing::sha256);
 
     public static String hex(byte[] bytes) {
         return bytes == null ? null : HexFormat.of().formatHex(bytes);

@@ -5,7 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -71,16 +71,19 @@ public final class LedgerReader {
         public long forEach(UUID tenantId, long fromSeq, long limit, RecordHandler handler) throws Exception {
             long count = 0;
             try (PreparedStatement statement = connection.prepareStatement("""
-                    SELECT tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq, event_type,
-                        event_revision, occurred_at, metadata, payload, prev_hash, hash
+                    SELECT ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq, event_type,
+                        event_revision, (extract(epoch FROM occurred_at) * 1000000)::bigint, metadata, payload,
+                        prev_hash, hash
                     FROM ledger_events WHERE tenant_id = ? AND ledger_seq >= ? ORDER BY ledger_seq LIMIT ?""")) {
                 statement.setFetchSize(FETCH_SIZE);
+                // binary transfer from the first execution: hashes and numbers arrive without text decoding
+                statement.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
                 statement.setObject(1, tenantId);
                 statement.setLong(2, fromSeq);
                 statement.setLong(3, limit);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        handler.accept(record(rs));
+                        handler.accept(record(tenantId, rs));
                         count++;
                     }
                 }
@@ -89,12 +92,14 @@ public final class LedgerReader {
         }
     }
 
-    static LedgerRecord record(ResultSet rs) throws SQLException {
-        long aggregateSeq = rs.getLong(6);
+    /** Columns as selected by {@link Snapshot#forEach}; the tenant is known, the time comes as epoch microseconds. */
+    static LedgerRecord record(UUID tenantId, ResultSet rs) throws SQLException {
+        long aggregateSeq = rs.getLong(5);
         Long aggregateSeqOrNull = rs.wasNull() ? null : aggregateSeq;
-        return new LedgerRecord(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), aggregateSeqOrNull, rs.getString(7), rs.getString(8),
-                rs.getObject(9, OffsetDateTime.class).toInstant(), rs.getString(10), rs.getString(11),
-                rs.getBytes(12), rs.getBytes(13));
+        long micros = rs.getLong(8);
+        return new LedgerRecord(tenantId, rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                aggregateSeqOrNull, rs.getString(6), rs.getString(7),
+                Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L),
+                rs.getString(9), rs.getString(10), rs.getBytes(11), rs.getBytes(12));
     }
 }
