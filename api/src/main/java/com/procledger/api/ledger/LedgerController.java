@@ -9,6 +9,7 @@ import com.procledger.infra.ledger.LedgerExport;
 import com.procledger.infra.ledger.LedgerExport.CheckpointLine;
 import com.procledger.infra.ledger.LedgerReader;
 import com.procledger.infra.ledger.LedgerSigner;
+import com.procledger.infra.ledger.PipelinedVerification;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -78,11 +79,8 @@ public class LedgerController {
     @GetMapping("/api/tenants/{tenantId}/ledger/verify")
     public ChainVerifier.Report verify(@PathVariable UUID tenantId, Caller caller) throws Exception {
         caller.requireMemberWithRole(tenantId, Role.COMPLIANCE);
-        return reader.inSnapshot(snapshot -> {
-            var verifier = new ChainVerifier(checkpoints.all(tenantId), signer.publicKey());
-            snapshot.forEach(tenantId, 1, Long.MAX_VALUE, verifier::accept);
-            return verifier.finish(snapshot.headSeq(tenantId));
-        });
+        return reader.inSnapshot(snapshot -> PipelinedVerification.run(snapshot, tenantId,
+                new ChainVerifier(checkpoints.all(tenantId), signer.publicKey())));
     }
 
     /** Signs the current head: 201 with a new checkpoint, or 200 with the latest when nothing was added since. */

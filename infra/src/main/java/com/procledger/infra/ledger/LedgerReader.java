@@ -72,7 +72,7 @@ public final class LedgerReader {
             long count = 0;
             try (PreparedStatement statement = connection.prepareStatement("""
                     SELECT ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq, event_type,
-                        event_revision, (extract(epoch FROM occurred_at) * 1000000)::bigint, metadata, payload,
+                        event_revision, occurred_at, metadata, payload,
                         prev_hash, hash
                     FROM ledger_events WHERE tenant_id = ? AND ledger_seq >= ? ORDER BY ledger_seq LIMIT ?""")) {
                 statement.setFetchSize(FETCH_SIZE);
@@ -96,10 +96,9 @@ public final class LedgerReader {
     static LedgerRecord record(UUID tenantId, ResultSet rs) throws SQLException {
         long aggregateSeq = rs.getLong(5);
         Long aggregateSeqOrNull = rs.wasNull() ? null : aggregateSeq;
-        long micros = rs.getLong(8);
         return new LedgerRecord(tenantId, rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 aggregateSeqOrNull, rs.getString(6), rs.getString(7),
-                Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L),
+                rs.getObject(8, java.time.OffsetDateTime.class).toInstant(),
                 rs.getString(9), rs.getString(10), rs.getBytes(11), rs.getBytes(12));
     }
 }

@@ -97,11 +97,8 @@ public final class LedgerBenchmark {
                 var memory = ManagementFactory.getMemoryMXBean();
                 long heapBefore = memory.getHeapMemoryUsage().getUsed();
                 long t0 = System.nanoTime();
-                var report = new LedgerReader(hashed.dataSource).inSnapshot(snapshot -> {
-                    var verifier = new ChainVerifier(List.of(), LedgerSigner.generate().publicKey());
-                    snapshot.forEach(tenant, 1, Long.MAX_VALUE, verifier::accept);
-                    return verifier.finish(snapshot.headSeq(tenant));
-                });
+                var report = new LedgerReader(hashed.dataSource).inSnapshot(snapshot -> PipelinedVerification.run(
+                        snapshot, tenant, new ChainVerifier(List.of(), LedgerSigner.generate().publicKey())));
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 System.out.printf(Locale.ROOT, "verify round %d: %,d events, valid=%s, %.1f s, %,.0f events/s, heap %d MiB before, %d MiB after%n",
                         round, report.events(), report.valid(), seconds, report.events() / seconds,

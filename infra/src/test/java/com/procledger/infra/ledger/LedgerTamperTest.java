@@ -78,11 +78,8 @@ class LedgerTamperTest {
     }
 
     static ChainVerifier.Report verify(UUID tenant) throws Exception {
-        return new LedgerReader(dataSource).inSnapshot(snapshot -> {
-            var verifier = new ChainVerifier(checkpoints.all(tenant), signer.publicKey());
-            snapshot.forEach(tenant, 1, Long.MAX_VALUE, verifier::accept);
-            return verifier.finish(snapshot.headSeq(tenant));
-        });
+        return new LedgerReader(dataSource).inSnapshot(snapshot -> PipelinedVerification.run(snapshot, tenant,
+                new ChainVerifier(checkpoints.all(tenant), signer.publicKey())));
     }
 
     static String where(UUID tenant, long seq) {
