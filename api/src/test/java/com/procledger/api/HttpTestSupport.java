@@ -52,7 +52,10 @@ public abstract class HttpTestSupport {
 
     private static Path createDataDir() {
         try {
-            return Files.createTempDirectory("procledger-test-");
+            // under target/: removed by `mvn clean`, and never left in the machine's /tmp
+            Path target = Path.of("target");
+            Files.createDirectories(target);
+            return Files.createTempDirectory(target.toAbsolutePath(), "test-data-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,11 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.util.HexFormat;
+import java.util.function.Consumer;
 
 /**
  * The hash chain, byte for byte as docs/ledger-format.md specifies it:
@@ -21,6 +23,7 @@ public final class LedgerHashing {
 
     public static final byte[] GENESIS = new byte[32];
     private static final byte[] MAGIC = "PLV1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_FIELD = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
     /** ISO-8601 UTC with exactly six fraction digits, as PostgreSQL keeps timestamps. */
     public static final DateTimeFormatter TIME = new DateTimeFormatterBuilder()
             .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
@@ -28,13 +31,29 @@ public final class LedgerHashing {
             .appendLiteral('Z')
             .toFormatter()
             .withZone(ZoneOffset.UTC);
+    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(LedgerHashing::sha256);
 
     private LedgerHashing() {
     }
 
-    public static byte[] canonical(LedgerRecord r) {
-        var out = new ByteArrayOutputStream(256 + (r.payload() == null ? 0 : r.payload().length() + 64));
-        out.writeBytes(MAGIC);
+    public static byte[] canonical(LedgerRecord record) {
+        var out = new ByteArrayOutputStream(256 + (record.payload() == null ? 0 : record.payload().length() + 64));
+        encode(record, out::writeBytes);
+        return out.toByteArray();
+    }
+
+    /** SHA-256 over prev_hash and the canonical bytes, fed to the digest as they are produced. */
+    public static byte[] hash(byte[] prevHash, LedgerRecord record) {
+        MessageDigest sha256 = DIGESTS.get();
+        sha256.reset();
+        sha256.update(prevHash);
+        encode(record, sha256::update);
+        return sha256.digest();
+    }
+
+    /** The one definition of the canonical form: the magic, then the eleven fields in order. */
+    private static void encode(LedgerRecord r, Consumer<byte[]> out) {
+        out.accept(MAGIC);
         field(out, r.tenantId().toString());
         field(out, Long.toString(r.ledgerSeq()));
         field(out, r.eventId());
@@ -46,48 +65,22 @@ public final class LedgerHashing {
         field(out, time(r.occurredAt()));
         field(out, r.metadata());
         field(out, r.payload());
-        return out.toByteArray();
     }
 
-    /** SHA-256 over prev_hash and the canonical bytes, fed field by field (the same bytes as {@link #canonical}). */
-    public static byte[] hash(byte[] prevHash, LedgerRecord r) {
-        MessageDigest sha256 = DIGESTS.get();
-        sha256.reset();
-        sha256.update(prevHash);
-        sha256.update(MAGIC);
-        field(sha256, r.tenantId().toString());
-        field(sha256, Long.toString(r.ledgerSeq()));
-        field(sha256, r.eventId());
-        field(sha256, r.aggregateType());
-        field(sha256, r.aggregateId());
-        field(sha256, r.aggregateSeq() == null ? null : Long.toString(r.aggregateSeq()));
-        field(sha256, r.eventType());
-        field(sha256, r.eventRevision());
-        field(sha256, time(r.occurredAt()));
-        field(sha256, r.metadata());
-        field(sha256, r.payload());
-        return sha256.digest();
-    }
-
-    private static final byte[] NULL_FIELD = {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF};
-
-    private static void field(MessageDigest digest, String value) {
+    private static void field(Consumer<byte[]> out, String value) {
         if (value == null) {
-            digest.update(NULL_FIELD);
+            out.accept(NULL_FIELD);
             return;
         }
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         int n = bytes.length;
-        digest.update((byte) (n >>> 24));
-        digest.update((byte) (n >>> 16));
-        digest.update((byte) (n >>> 8));
-        digest.update((byte) n);
-        digest.update(bytes);
+        out.accept(new byte[]{(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        out.accept(bytes);
     }
 
     /** {@link #TIME}'s format, written out by hand: it runs once per event when a chain is verified. */
     public static String time(Instant instant) {
-        var t = java.time.LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
+        var t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
         if (t.getYear() < 0 || t.getYear() > 9999) {
             return TIME.format(instant);
         }
@@ -109,8 +102,6 @@ public final class LedgerHashing {
         return text.append(digits);
     }
 
-    private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(LedgerHashing::sha256);
-
     public static String hex(byte[] bytes) {
         return bytes == null ? null : HexFormat.of().formatHex(bytes);
     }
@@ -125,16 +116,5 @@ public final class LedgerHashing {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
-    }
-
-    private static void field(ByteArrayOutputStream out, String value) {
-        if (value == null) {
-            out.writeBytes(new byte[]{(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
-            return;
-        }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        int n = bytes.length;
-        out.writeBytes(new byte[]{(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-        out.writeBytes(bytes);
     }
 }

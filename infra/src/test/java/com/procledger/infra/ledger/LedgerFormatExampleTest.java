@@ -43,6 +43,14 @@ class LedgerFormatExampleTest {
     }
 
     @Test
+    void timesHaveSixFractionDigitsAsTheFormatterWrites() {
+        for (String text : new String[]{"2026-11-21T12:00:00Z", "1999-01-02T03:04:05.000007Z", "2026-11-21T23:59:59.999999Z"}) {
+            Instant instant = Instant.parse(text);
+            assertThat(LedgerHashing.time(instant)).isEqualTo(LedgerHashing.TIME.format(instant)).hasSize(27);
+        }
+    }
+
+    @Test
     void nullAndEmptyFieldsAreDifferentBytes() {
         var withNull = FIRST;
         var withEmpty = new LedgerRecord(TENANT, 1, "e1", "Tenant", "t1", 0L, "TenantCreated", "",
