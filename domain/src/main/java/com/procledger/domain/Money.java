@@ -60,7 +60,7 @@ public record Money(BigDecimal amount, String currency) implements Comparable<Mo
         return amount.compareTo(other.amount);
     }
 
-    /** True for an ISO 4217 code this JVM knows; funds and test codes such as XXX and XTS are refused. */
+    /** True for an ISO 4217 code this JVM knows; codes without a minor unit (no-currency, testing, gold) are refused. */
     public static boolean isKnownCurrency(String code) {
         if (code == null || !code.matches("[A-Z]{3}")) {
             return false;
