@@ -55,8 +55,4 @@ public class Tenant {
     void on(ApprovalPolicyChanged event) {
         policyVersion = event.version();
     }
-
-    UUID tenantId() {
-        return tenantId;
-    }
 }

@@ -64,10 +64,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return postgres.getJdbcUrl(USER, DATABASE);
     }
 
-    public int port() {
-        return postgres.getPort();
-    }
-
     public Path directory() {
         return directory;
     }

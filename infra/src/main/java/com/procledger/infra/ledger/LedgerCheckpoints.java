@@ -87,10 +87,6 @@ public class LedgerCheckpoints {
                 });
     }
 
-    public LedgerSigner signer() {
-        return signer;
-    }
-
     private static final RowMapper<Checkpoint> MAPPER = (rs, i) -> new Checkpoint(rs.getObject("tenant_id", UUID.class),
             rs.getLong("ledger_seq"), rs.getBytes("head_hash"), rs.getObject("signed_at", OffsetDateTime.class).toInstant(),
             rs.getString("key_id"), rs.getBytes("signature"));
