@@ -37,45 +37,76 @@ public final class LedgerHashing {
     }
 
     public static byte[] canonical(LedgerRecord record) {
-        var out = new ByteArrayOutputStream(256 + (record.payload() == null ? 0 : record.payload().length() + 64));
-        encode(record, out::writeBytes);
+        byte[][] fields = fields(record);
+        int size = MAGIC.length;
+        for (byte[] field : fields) {
+            size += 4 + (field == null ? 0 : field.length);
+        }
+        var out = new ByteArrayOutputStream(size);
+        encode(fields, out::writeBytes);
         return out.toByteArray();
     }
 
-    /** SHA-256 over prev_hash and the canonical bytes, fed to the digest as they are produced. */
+    /** SHA-256 over prev_hash and the canonical bytes of {@code record}. */
     public static byte[] hash(byte[] prevHash, LedgerRecord record) {
+        return hash(prevHash, fields(record));
+    }
+
+    /** SHA-256 over prev_hash and the canonical form of eleven fields given as UTF-8 bytes, fed as they come. */
+    static byte[] hash(byte[] prevHash, byte[][] fields) {
         MessageDigest sha256 = DIGESTS.get();
         sha256.reset();
         sha256.update(prevHash);
-        encode(record, sha256::update);
+        encode(fields, sha256::update);
         return sha256.digest();
     }
 
-    /** The one definition of the canonical form: the magic, then the eleven fields in order. */
-    private static void encode(LedgerRecord r, Consumer<byte[]> out) {
-        out.accept(MAGIC);
-        field(out, r.tenantId().toString());
-        field(out, Long.toString(r.ledgerSeq()));
-        field(out, r.eventId());
-        field(out, r.aggregateType());
-        field(out, r.aggregateId());
-        field(out, r.aggregateSeq() == null ? null : Long.toString(r.aggregateSeq()));
-        field(out, r.eventType());
-        field(out, r.eventRevision());
-        field(out, time(r.occurredAt()));
-        field(out, r.metadata());
-        field(out, r.payload());
+    /**
+     * The one definition of which fields are hashed, in which order and how each is written as text. A reader that
+     * takes the bytes straight from the database ({@link LedgerReader.Snapshot#forEachLink}) produces the same
+     * arrays; {@code LedgerReaderTest} holds the two to each other.
+     */
+    static byte[][] fields(LedgerRecord r) {
+        return new byte[][]{
+                utf8(r.tenantId().toString()),
+                utf8(Long.toString(r.ledgerSeq())),
+                utf8(r.eventId()),
+                utf8(r.aggregateType()),
+                utf8(r.aggregateId()),
+                utf8(r.aggregateSeq() == null ? null : Long.toString(r.aggregateSeq())),
+                utf8(r.eventType()),
+                utf8(r.eventRevision()),
+                utf8(time(r.occurredAt())),
+                utf8(r.metadata()),
+                utf8(r.payload())};
     }
 
-    private static void field(Consumer<byte[]> out, String value) {
-        if (value == null) {
-            out.accept(NULL_FIELD);
-            return;
+    static final int FIELD_COUNT = 11;
+
+    /** The canonical form: the magic, then each field as a 4-byte big-endian length and its bytes. */
+    private static void encode(byte[][] fields, Consumer<byte[]> out) {
+        if (fields.length != FIELD_COUNT) {
+            throw new IllegalArgumentException("the canonical form has " + FIELD_COUNT + " fields, not " + fields.length);
         }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        int n = bytes.length;
-        out.accept(new byte[]{(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-        out.accept(bytes);
+        out.accept(MAGIC);
+        byte[] length = new byte[4];
+        for (byte[] field : fields) {
+            if (field == null) {
+                out.accept(NULL_FIELD);
+            } else {
+                int n = field.length;
+                length[0] = (byte) (n >>> 24);
+                length[1] = (byte) (n >>> 16);
+                length[2] = (byte) (n >>> 8);
+                length[3] = (byte) n;
+                out.accept(length); // both consumers copy what they are given, so one buffer serves every field
+                out.accept(field);
+            }
+        }
+    }
+
+    static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
     /** {@link #TIME}'s format, written out by hand: it runs once per event when a chain is verified. */

@@ -1,6 +1,10 @@
 package com.procledger.infra.ledger;
 
+import org.postgresql.PGConnection;
+import org.postgresql.copy.PGCopyInputStream;
+
 import javax.sql.DataSource;
+import java.io.BufferedInputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,13 +37,26 @@ public final class LedgerReader {
 
     /** Runs {@code work} against one consistent view of the ledger. */
     public <T> T inSnapshot(SnapshotWork<T> work) throws Exception {
+        return inTransaction(null, work);
+    }
+
+    private <T> T inTransaction(String importedSnapshot, SnapshotWork<T> work) throws Exception {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
             try {
-                return work.run(new Snapshot(connection));
+                if (importedSnapshot != null) {
+                    if (!importedSnapshot.matches("[0-9A-Fa-f-]+")) {
+                        throw new IllegalArgumentException("not a snapshot id: " + importedSnapshot);
+                    }
+                    try (var statement = connection.createStatement()) {
+                        // takes no bind parameters; the id was checked above
+                        statement.execute("SET TRANSACTION SNAPSHOT '" + importedSnapshot + "'");
+                    }
+                }
+                return work.run(new Snapshot(this, connection));
             } finally {
                 connection.rollback();
                 connection.setReadOnly(false);
@@ -50,10 +67,33 @@ public final class LedgerReader {
 
     /** One consistent view: the events of a tenant and what its head row says. */
     public static final class Snapshot {
+        private final LedgerReader reader;
         private final Connection connection;
+        private String exportedId;
 
-        private Snapshot(Connection connection) {
+        private Snapshot(LedgerReader reader, Connection connection) {
+            this.reader = reader;
             this.connection = connection;
+        }
+
+        /**
+         * Runs {@code work} on another connection that sees exactly this snapshot (PostgreSQL's exported
+         * snapshots), so that one view of the ledger can be read by several threads at once. Call it while this
+         * snapshot is open.
+         */
+        public <T> T shared(SnapshotWork<T> work) throws Exception {
+            String id;
+            synchronized (this) {
+                if (exportedId == null) {
+                    try (var statement = connection.createStatement();
+                         var rs = statement.executeQuery("SELECT pg_export_snapshot()")) {
+                        rs.next();
+                        exportedId = rs.getString(1);
+                    }
+                }
+                id = exportedId;
+            }
+            return reader.inTransaction(id, work);
         }
 
         /** The tenant's last ledger_seq as its head row records it (0 when it has no events). */
@@ -69,6 +109,57 @@ public final class LedgerReader {
 
         /** Events with ledger_seq >= {@code fromSeq}, at most {@code limit}, in order. */
         public long forEach(UUID tenantId, long fromSeq, long limit, RecordHandler handler) throws Exception {
+            return query(tenantId, fromSeq, limit, rs -> handler.accept(record(tenantId, rs)));
+        }
+
+        /**
+         * The tenant's events from {@code fromSeq} to {@code toSeq} in order, as the chain check needs them. This is the verification path, which
+         * must keep up with a ledger of millions of events, so it does not go through a ResultSet: it runs a
+         * {@code COPY ... TO STDOUT (FORMAT binary)} of the same query in the same snapshot and takes the fields
+         * from the stream as the database sends them (text columns as their UTF-8 bytes, numbers and times in
+         * binary). One row is held at a time; the stream is read in 64 KiB pieces.
+         */
+        public long forEachLink(UUID tenantId, long fromSeq, long toSeq, LinkHandler handler) throws Exception {
+            byte[] tenant = LedgerHashing.utf8(tenantId.toString());
+            // COPY takes no bind parameters; a UUID's text form is hex digits and dashes only
+            String sql = "COPY (SELECT ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq, event_type,"
+                    + " event_revision, occurred_at, metadata, payload, prev_hash, hash FROM ledger_events"
+                    + " WHERE tenant_id = '" + UUID.fromString(tenantId.toString()) + "'"
+                    + " AND ledger_seq BETWEEN " + fromSeq + " AND " + toSeq + " ORDER BY ledger_seq)"
+                    + " TO STDOUT (FORMAT binary)";
+            var copy = new PGCopyInputStream(connection.unwrap(PGConnection.class), sql);
+            try (var in = new BinaryCopyReader(new BufferedInputStream(copy, 1 << 16))) {
+                long count = 0;
+                while (in.nextRow(12)) {
+                    long seq = in.int64();
+                    byte[] eventId = in.bytes();
+                    byte[] aggregateType = in.bytes();
+                    byte[] aggregateId = in.bytes();
+                    Long aggregateSeq = in.nullableInt64();
+                    byte[] eventType = in.bytes();
+                    byte[] eventRevision = in.bytes();
+                    Instant occurredAt = in.timestamp();
+                    byte[] metadata = in.bytes();
+                    byte[] payload = in.bytes();
+                    handler.accept(new ChainLink(seq, new byte[][]{
+                            tenant,
+                            LedgerHashing.utf8(Long.toString(seq)),
+                            eventId,
+                            aggregateType,
+                            aggregateId,
+                            aggregateSeq == null ? null : LedgerHashing.utf8(aggregateSeq.toString()),
+                            eventType,
+                            eventRevision,
+                            LedgerHashing.utf8(LedgerHashing.time(occurredAt)),
+                            metadata,
+                            payload}, in.bytes(), in.bytes()));
+                    count++;
+                }
+                return count;
+            }
+        }
+
+        private long query(UUID tenantId, long fromSeq, long limit, RowHandler handler) throws Exception {
             long count = 0;
             try (PreparedStatement statement = connection.prepareStatement("""
                     SELECT ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq, event_type,
@@ -83,13 +174,23 @@ public final class LedgerReader {
                 statement.setLong(3, limit);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        handler.accept(record(tenantId, rs));
+                        handler.accept(rs);
                         count++;
                     }
                 }
             }
             return count;
         }
+    }
+
+    @FunctionalInterface
+    public interface LinkHandler {
+        void accept(ChainLink link) throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface RowHandler {
+        void accept(ResultSet row) throws Exception;
     }
 
     /** Columns as selected by {@link Snapshot#forEach}; the tenant is known, the time comes as epoch microseconds. */

@@ -48,6 +48,16 @@ public final class LedgerBenchmark {
             System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; embedded PostgreSQL, fsync on%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"));
+            if (writers > 0) {
+                appendBenchmark(hashed, plainEngine, writers, perWriter);
+            }
+            verifyBenchmark(hashed, verifyEvents);
+        }
+    }
+
+    private static void appendBenchmark(TestLedger hashed, LedgerEventStorageEngine plainEngine, int writers,
+                                        int perWriter) throws Exception {
+        {
             System.out.printf(Locale.ROOT, "append: %d writers x %d single-event transactions, one tenant%n", writers, perWriter);
             appendRun("warm-up on   ", hashed, hashed.engine, writers, perWriter / 2, 1);
             appendRun("warm-up off  ", hashed, plainEngine, writers, perWriter / 2, 1);
@@ -76,6 +86,11 @@ public final class LedgerBenchmark {
             double batchedOff = batchedOffRuns.stream().mapToDouble(d -> d).average().orElseThrow();
             System.out.printf(Locale.ROOT, "append mean, 10 events per transaction: on %.0f, off %.0f events/s, cost %.1f%%%n",
                     batchedOn, batchedOff, 100 * (batchedOff - batchedOn) / batchedOff);
+        }
+    }
+
+    private static void verifyBenchmark(TestLedger hashed, int verifyEvents) throws Exception {
+        {
 
             UUID tenant = UUID.randomUUID();
             long start = System.nanoTime();
@@ -100,7 +115,7 @@ public final class LedgerBenchmark {
             }
             sample.clear();
             long t = System.nanoTime();
-            long read = new LedgerReader(hashed.dataSource).inSnapshot(snapshot -> snapshot.forEach(tenant, 1, Long.MAX_VALUE, r -> { }));
+            long read = new LedgerReader(hashed.dataSource).inSnapshot(snapshot -> snapshot.forEachLink(tenant, 1, Long.MAX_VALUE, r -> { }));
             System.out.printf(Locale.ROOT, "read only (no hashing): %,d events, %,.0f events/s%n", read,
                     read / ((System.nanoTime() - t) / 1e9));
             for (int round = 1; round <= 3; round++) {

@@ -193,6 +193,36 @@ class LedgerEventStorageEngineTest {
         assertThat(engine.headPosition()).isEqualTo(positionBefore);
     }
 
+    @Test
+    void linksReadAsRawBytesAreTheCanonicalFieldsOfTheRecords() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        UUID aggregate = UUID.randomUUID();
+        tx.executeWithoutResult(s -> engine.appendEvents(
+                new GenericDomainEventMessage<>("Requisition", aggregate.toString(), 0,
+                        new RequisitionCancelled(aggregate, tenant, UUID.randomUUID(), "Bürostühle — 5 € \"quoted\" \u2028")),
+                // not from an aggregate: aggregate type, id and sequence are null
+                new org.axonframework.eventhandling.GenericEventMessage<>(
+                        new RequisitionCancelled(aggregate, tenant, UUID.randomUUID(), "日本語"))));
+
+        var records = new ArrayList<LedgerRecord>();
+        var links = new ArrayList<ChainLink>();
+        new LedgerReader(dataSource).inSnapshot(snapshot -> {
+            snapshot.forEach(tenant, 1, Long.MAX_VALUE, records::add);
+            return snapshot.forEachLink(tenant, 1, Long.MAX_VALUE, links::add);
+        });
+
+        assertThat(links).hasSize(2);
+        assertThat(records.get(1).aggregateSeq()).isNull();
+        for (int i = 0; i < links.size(); i++) {
+            ChainLink expected = ChainLink.of(records.get(i));
+            assertThat(links.get(i).ledgerSeq()).isEqualTo(expected.ledgerSeq());
+            assertThat(links.get(i).fields()).isDeepEqualTo(expected.fields());
+            assertThat(links.get(i).prevHash()).isEqualTo(expected.prevHash());
+            assertThat(links.get(i).hash()).isEqualTo(expected.hash());
+        }
+        assertThat(verify(tenant).valid()).isTrue();
+    }
+
     static ChainVerifier.Report verify(UUID tenant) {
         try {
             return new LedgerReader(dataSource).inSnapshot(snapshot -> {

@@ -77,9 +77,18 @@ class LedgerTamperTest {
         });
     }
 
+    /**
+     * Verifies in one pass, and again cut into three ranges read in parallel (as long ledgers are): both must find
+     * the same first invalid ledger_seq, wherever the damage falls relative to the ranges' edges.
+     */
     static ChainVerifier.Report verify(UUID tenant) throws Exception {
-        return new LedgerReader(dataSource).inSnapshot(snapshot -> PipelinedVerification.run(snapshot, tenant,
-                new ChainVerifier(checkpoints.all(tenant), signer.publicKey())));
+        var reader = new LedgerReader(dataSource);
+        var onePass = reader.inSnapshot(snapshot -> PipelinedVerification.run(snapshot, tenant,
+                new ChainVerifier(checkpoints.all(tenant), signer.publicKey()), 1));
+        var inRanges = reader.inSnapshot(snapshot -> PipelinedVerification.run(snapshot, tenant,
+                new ChainVerifier(checkpoints.all(tenant), signer.publicKey()), 3));
+        assertThat(inRanges).usingRecursiveComparison().ignoringFields("reason").isEqualTo(onePass);
+        return onePass;
     }
 
     static String where(UUID tenant, long seq) {
@@ -180,8 +189,16 @@ class LedgerTamperTest {
         // rewrite event 6 and recompute every hash after it, as someone who knows the format could
         asSuperuser("UPDATE ledger_events SET payload = replace(payload::text, 'reason 5', 'reason X')::json"
                 + where(tenant, 6));
-        byte[] prev = jdbc.queryForObject("SELECT hash FROM ledger_events" + where(tenant, 5), byte[].class);
-        for (long seq = 6; seq <= 12; seq++) {
+        rechain(tenant, 6, 12, jdbc.queryForObject("SELECT hash FROM ledger_events" + where(tenant, 5), byte[].class));
+        var report = verify(tenant);
+        assertThat(report.valid()).isFalse();
+        assertThat(report.firstInvalidSeq()).isEqualTo(12);
+        assertThat(report.reason()).contains("checkpoint at ledger_seq 12 disagrees");
+    }
+
+    /** Rewrites prev_hash and hash of events {@code from..to} so that they chain consistently from {@code prev}. */
+    static void rechain(UUID tenant, long from, long to, byte[] prev) throws Exception {
+        for (long seq = from; seq <= to; seq++) {
             long s = seq;
             LedgerRecord record = new LedgerReader(dataSource).inSnapshot(snapshot -> {
                 LedgerRecord[] found = new LedgerRecord[1];
@@ -203,10 +220,17 @@ class LedgerTamperTest {
             });
             prev = hash;
         }
+    }
+
+    @Test
+    void aRewrittenPrevHashIsCaughtAlsoWhereAVerificationRangeBegins() throws Exception {
+        UUID tenant = chainOf(10);
+        // in three ranges, event 4 starts the second: its prev_hash is taken on trust there and checked when stitching
+        byte[] otherPrev = LedgerHashing.unhex("ab".repeat(32));
+        rechain(tenant, 4, 10, otherPrev);
         var report = verify(tenant);
-        assertThat(report.valid()).isFalse();
-        assertThat(report.firstInvalidSeq()).isEqualTo(12);
-        assertThat(report.reason()).contains("checkpoint at ledger_seq 12 disagrees");
+        assertThat(report.firstInvalidSeq()).isEqualTo(4);
+        assertThat(report.reason()).contains("does not chain");
     }
 
     @Test
