@@ -20,6 +20,7 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
                                    @DefaultValue Http http,
                                    @DefaultValue Passwords passwords,
                                    @DefaultValue Ledger ledger,
+                                   @DefaultValue Access access,
                                    @DefaultValue("") String bootstrapPassword) {
 
     /**
@@ -60,5 +61,12 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
 
     /** @param bcryptCost work factor of stored password hashes (2^cost rounds) */
     public record Passwords(@DefaultValue("12") int bcryptCost, @DefaultValue("12") int minLength) {
+    }
+
+    /**
+     * @param maxBatch      at most this many access events are committed in one transaction
+     * @param queueCapacity access events waiting for their commit; when full, requests wait, then get 503
+     */
+    public record Access(@DefaultValue("500") int maxBatch, @DefaultValue("10000") int queueCapacity) {
     }
 }

@@ -1,5 +1,6 @@
 package com.procledger.domain;
 
+import com.procledger.domain.access.AccessEvent;
 import com.procledger.domain.identity.UserEvent;
 import com.procledger.domain.requisition.RequisitionEvent;
 import com.procledger.domain.tenant.TenantEvent;
@@ -13,7 +14,8 @@ import java.util.List;
  */
 public final class DomainEvents {
 
-    private static final List<Class<?>> SEALED_ROOTS = List.of(TenantEvent.class, UserEvent.class, RequisitionEvent.class);
+    private static final List<Class<?>> SEALED_ROOTS = List.of(TenantEvent.class, UserEvent.class, RequisitionEvent.class,
+            AccessEvent.class);
 
     private DomainEvents() {
     }

@@ -30,6 +30,9 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
+import com.procledger.api.access.AccessIdentityFilter;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+
 import java.security.KeyPair;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
@@ -75,6 +78,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                                 HttpStatus.UNAUTHORIZED, "a valid bearer token is required", request.getRequestURI()))
                         .accessDeniedHandler((request, response, e) -> problems.write(response,
                                 HttpStatus.FORBIDDEN, "your roles do not allow this", request.getRequestURI())))
+                .addFilterAfter(new AccessIdentityFilter(), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new IdempotencyFilter(jdbc, json, problems), AuthorizationFilter.class);
         return http.build();
     }

@@ -1,5 +1,8 @@
 package com.procledger.api.identity;
 
+import com.procledger.api.access.AccessContext;
+import jakarta.servlet.http.HttpServletRequest;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.procledger.projections.identity.UserAccounts;
 import jakarta.validation.Valid;
@@ -44,8 +47,11 @@ public class TokenController {
     }
 
     @PostMapping("/token")
-    public ResponseEntity<?> token(@Valid @RequestBody TokenRequest request) {
+    public ResponseEntity<?> token(@Valid @RequestBody TokenRequest request, HttpServletRequest http) {
         var user = users.findByEmail(request.email().strip());
+        var access = AccessContext.of(http);
+        access.resource("account:" + request.email().strip());
+        user.ifPresent(account -> access.identify(account.id().toString(), account.tenantId(), null));
         String hash = user.map(UserAccounts.UserAccount::passwordHash).orElse(decoyHash);
         boolean matches = passwords.matches(request.password(), hash);
         if (user.isEmpty() || !matches) {
@@ -54,6 +60,7 @@ public class TokenController {
                     .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
         var token = tokens.issue(user.get());
+        access.identify(user.get().id().toString(), user.get().tenantId(), token.id());
         return ResponseEntity.ok(new TokenResponse(token.value(), "Bearer", token.expiresIn().toSeconds()));
     }
 }

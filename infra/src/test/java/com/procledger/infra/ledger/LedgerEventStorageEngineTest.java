@@ -224,8 +224,12 @@ class LedgerEventStorageEngineTest {
     }
 
     static ChainVerifier.Report verify(UUID tenant) {
+        return verifyWith(ledger, tenant);
+    }
+
+    static ChainVerifier.Report verifyWith(TestLedger ledger, UUID tenant) {
         try {
-            return new LedgerReader(dataSource).inSnapshot(snapshot -> {
+            return new LedgerReader(ledger.dataSource).inSnapshot(snapshot -> {
                 var verifier = new ChainVerifier(List.of(), LedgerSigner.generate().publicKey());
                 snapshot.forEach(tenant, 1, Long.MAX_VALUE, verifier::accept);
                 return verifier.finish(snapshot.headSeq(tenant));

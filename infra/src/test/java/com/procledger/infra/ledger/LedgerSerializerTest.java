@@ -1,6 +1,8 @@
 package com.procledger.infra.ledger;
 
 import com.procledger.domain.DomainEvents;
+import com.procledger.domain.access.AccessEvent.AccessOutcome;
+import com.procledger.domain.access.AccessEvent.AccessRecorded;
 import com.procledger.domain.approval.ApprovalStep;
 import com.procledger.domain.identity.Role;
 import com.procledger.domain.identity.UserEvent.UserRegistered;
@@ -54,7 +56,10 @@ class LedgerSerializerTest {
             new ApprovalStepApproved(R, T, 0, "Manager", Role.APPROVER, U, "ok"),
             new RequisitionApproved(R, T, new BigDecimal("1300.00"), "EUR"),
             new RequisitionRejected(R, T, 1, "Finance", Role.FINANCE, U, "too pricey"),
-            new RequisitionCancelled(R, T, U, null));
+            new RequisitionCancelled(R, T, U, null),
+            new AccessRecorded(T, U.toString(), "requisition.read", "/api/tenants/" + T + "/requisitions/" + R,
+                    AccessOutcome.ALLOWED, 200, "203.0.113.7", "curl/8.5.0", "c0ffee00-0000-4000-8000-000000000001",
+                    "5f0c2b1e-0000-4000-8000-000000000002"));
 
     final LedgerSerializer serializer = LedgerSerializer.create();
 

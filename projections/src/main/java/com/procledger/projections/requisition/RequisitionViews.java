@@ -140,6 +140,12 @@ public class RequisitionViews {
         jdbc.execute("TRUNCATE requisition_view");
     }
 
+    /** The tenant a requisition belongs to, whoever asks: for recording a probe of another tenant's id. */
+    public Optional<UUID> ownerOf(UUID id) {
+        return jdbc.queryForList("SELECT tenant_id FROM requisition_view WHERE requisition_id = ?", UUID.class, id)
+                .stream().findFirst();
+    }
+
     public Optional<RequisitionDetail> find(UUID tenantId, UUID id) {
         return jdbc.query("SELECT * FROM requisition_view WHERE tenant_id = ? AND requisition_id = ?",
                 (rs, i) -> detail(rs), tenantId, id).stream().findFirst();

@@ -1,0 +1,83 @@
+package com.procledger.api.access;
+
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The names under which requests are recorded ({@code requisition.read}), one per endpoint: the vocabulary of the
+ * access log's {@code action} filter and of docs/security.md. {@code AccessActionsTest} fails when an endpoint has
+ * no name here, so that a new endpoint cannot go unrecorded under a vague name.
+ */
+public final class AccessActions {
+
+    public static final String UNKNOWN = "unknown";
+
+    /** An endpoint and its action name. */
+    public record Endpoint(String method, String pattern, String action) {
+        PathPattern parsed() {
+            return PathPatternParser.defaultInstance.parse(pattern);
+        }
+    }
+
+    /** A request matched to its endpoint, with the path's variables ({@code tenantId}, {@code id}). */
+    public record Match(String action, Map<String, String> variables) {
+    }
+
+    private static final String T = "/api/tenants/{tenantId}";
+    public static final List<Endpoint> ENDPOINTS = List.of(
+            new Endpoint("POST", "/api/auth/token", "auth.token"),
+            new Endpoint("POST", "/api/tenants", "tenant.create"),
+            new Endpoint("GET", T, "tenant.read"),
+            new Endpoint("POST", T + "/users", "user.create"),
+            new Endpoint("GET", T + "/users", "user.list"),
+            new Endpoint("PUT", T + "/approval-policy", "policy.change"),
+            new Endpoint("POST", T + "/requisitions", "requisition.raise"),
+            new Endpoint("GET", T + "/requisitions", "requisition.list"),
+            new Endpoint("GET", T + "/requisitions/{id}", "requisition.read"),
+            new Endpoint("GET", T + "/requisitions/{id}/history", "requisition.history"),
+            new Endpoint("POST", T + "/requisitions/{id}/submit", "requisition.submit"),
+            new Endpoint("POST", T + "/requisitions/{id}/approve", "requisition.approve"),
+            new Endpoint("POST", T + "/requisitions/{id}/reject", "requisition.reject"),
+            new Endpoint("POST", T + "/requisitions/{id}/cancel", "requisition.cancel"),
+            new Endpoint("GET", T + "/approvals/inbox", "inbox.read"),
+            new Endpoint("GET", T + "/access-events", "access.read"),
+            new Endpoint("GET", T + "/ledger/events", "ledger.read"),
+            new Endpoint("GET", T + "/ledger/verify", "ledger.verify"),
+            new Endpoint("POST", T + "/ledger/checkpoints", "ledger.checkpoint"),
+            new Endpoint("GET", T + "/ledger/checkpoints", "ledger.checkpoints.read"),
+            new Endpoint("GET", T + "/ledger/checkpoints/latest", "ledger.checkpoints.read"));
+
+    /** Paths that are public and hold no tenant data: not recorded. */
+    public static final List<String> NOT_RECORDED = List.of("/api/ledger/public-key");
+
+    private static final List<Map.Entry<Endpoint, PathPattern>> PARSED = ENDPOINTS.stream()
+            .map(endpoint -> Map.entry(endpoint, endpoint.parsed())).toList();
+    private static final PathPattern ANY_TENANT = PathPatternParser.defaultInstance.parse(T + "/**");
+
+    private AccessActions() {
+    }
+
+    /** Whether a request to this path is recorded in the ledger. */
+    public static boolean recorded(String path) {
+        return path.startsWith("/api/") && !NOT_RECORDED.contains(path);
+    }
+
+    public static Match match(String method, String path) {
+        PathContainer container = PathContainer.parsePath(path);
+        for (var entry : PARSED) {
+            if (entry.getKey().method().equals(method)) {
+                var info = entry.getValue().matchAndExtract(container);
+                if (info != null) {
+                    return new Match(entry.getKey().action(), info.getUriVariables());
+                }
+            }
+        }
+        var tenant = Optional.ofNullable(ANY_TENANT.matchAndExtract(container));
+        return new Match(UNKNOWN, tenant.map(PathPattern.PathMatchInfo::getUriVariables).orElse(Map.of()));
+    }
+}

@@ -1,0 +1,66 @@
+package com.procledger.api.access;
+
+import jakarta.servlet.ServletRequest;
+
+import java.util.UUID;
+
+/**
+ * What is known about a request's caller while it runs, for its access event: filled in by the security chain
+ * (from a valid bearer token) or by the token endpoint (the account a login aimed at). One per request, as a
+ * request attribute; absent for requests that are not recorded.
+ */
+public final class AccessContext {
+
+    private static final String ATTRIBUTE = AccessContext.class.getName();
+
+    private volatile String actor;
+    private volatile UUID callerTenant;
+    private volatile String tokenId;
+    private volatile String resource;
+    private final String correlationId;
+
+    AccessContext(String correlationId) {
+        this.correlationId = correlationId;
+    }
+
+    void attachTo(ServletRequest request) {
+        request.setAttribute(ATTRIBUTE, this);
+    }
+
+    /** The request's context; a detached one (whose details go nowhere) when the request is not recorded. */
+    public static AccessContext of(ServletRequest request) {
+        return request.getAttribute(ATTRIBUTE) instanceof AccessContext context ? context : new AccessContext(null);
+    }
+
+    /** The caller, as a verified token or a login names them. */
+    public void identify(String actor, UUID tenant, String tokenId) {
+        this.actor = actor;
+        this.callerTenant = tenant;
+        this.tokenId = tokenId;
+    }
+
+    /** What was aimed at, where the path does not say it (the account a login tried). */
+    public void resource(String resource) {
+        this.resource = resource;
+    }
+
+    String actor() {
+        return actor;
+    }
+
+    UUID callerTenant() {
+        return callerTenant;
+    }
+
+    String tokenId() {
+        return tokenId;
+    }
+
+    String resource() {
+        return resource;
+    }
+
+    public String correlationId() {
+        return correlationId;
+    }
+}

@@ -1,0 +1,46 @@
+package com.procledger.api.access;
+
+import com.procledger.api.identity.Caller;
+import com.procledger.domain.DomainException;
+import com.procledger.domain.access.AccessEvent.AccessOutcome;
+import com.procledger.domain.identity.Role;
+import com.procledger.projections.access.AccessLog;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** The tenant's access log for its compliance team: who touched its data, newest first. */
+@RestController
+public class AccessEventsController {
+
+    private static final int MAX_PAGE_SIZE = 500;
+    private final AccessLog accessLog;
+
+    public AccessEventsController(AccessLog accessLog) {
+        this.accessLog = accessLog;
+    }
+
+    @GetMapping("/api/tenants/{tenantId}/access-events")
+    public AccessLog.Page list(@PathVariable UUID tenantId,
+                               @RequestParam(required = false) Instant from,
+                               @RequestParam(required = false) Instant to,
+                               @RequestParam(required = false) String actor,
+                               @RequestParam(required = false) String action,
+                               @RequestParam(required = false) AccessOutcome outcome,
+                               @RequestParam(defaultValue = "0") int page,
+                               @RequestParam(defaultValue = "50") int size, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.COMPLIANCE);
+        if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
+            throw new DomainException.Invalid("page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
+        }
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new DomainException.Invalid("from must be before to");
+        }
+        return accessLog.find(tenantId, new AccessLog.Filter(from, to, actor, action,
+                outcome == null ? null : outcome.name()), page, size);
+    }
+}

@@ -1,0 +1,127 @@
+package com.procledger.api.access;
+
+import com.procledger.domain.access.AccessEvent.AccessOutcome;
+import com.procledger.domain.access.AccessEvent.AccessRecorded;
+import com.procledger.domain.tenant.TenantScoped;
+import com.procledger.infra.ledger.GroupCommit;
+import com.procledger.projections.requisition.RequisitionViews;
+import com.procledger.projections.tenant.Tenants;
+import jakarta.servlet.http.HttpServletRequest;
+import org.axonframework.eventhandling.GenericEventMessage;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns a request and its answer into an {@link AccessRecorded} event and appends it durably (group commit),
+ * returning only when it is committed. The event goes into the ledger of the tenant whose data was aimed at: the
+ * tenant in the path, or the owner of a requisition id that another tenant's user probed; else the caller's
+ * tenant; else the platform's.
+ */
+public class AccessRecorder {
+
+    private static final Set<Integer> DENIALS = Set.of(401, 403, 429);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final GroupCommit ledger;
+    private final Tenants tenants;
+    private final RequisitionViews requisitions;
+    private final Set<UUID> knownTenants = ConcurrentHashMap.newKeySet();
+    private volatile boolean recording = true;
+
+    public AccessRecorder(GroupCommit ledger, Tenants tenants, RequisitionViews requisitions) {
+        this.ledger = ledger;
+        this.tenants = tenants;
+        this.requisitions = requisitions;
+    }
+
+    /** Thrown when an access could not be recorded: the answer must then not go out. */
+    public static final class NotRecorded extends RuntimeException {
+        NotRecorded(Throwable cause) {
+            super("the access could not be recorded in the ledger", cause);
+        }
+    }
+
+    /**
+     * Recording switched off, for the benchmark that measures what recording costs (docs/benchmarks.md) and
+     * nothing else: there is no setting for it.
+     */
+    public void recording(boolean on) {
+        this.recording = on;
+    }
+
+    void record(HttpServletRequest request, AccessContext context, int status) {
+        if (!recording) {
+            return;
+        }
+        String path = request.getRequestURI();
+        AccessActions.Match match = AccessActions.match(request.getMethod(), path);
+        UUID pathTenant = uuid(match.variables().get("tenantId"));
+        UUID caller = context.callerTenant();
+        UUID aimedAt = pathTenant != null && known(pathTenant) ? pathTenant : null;
+        boolean probe = false;
+        if (status == 404) {
+            UUID owner = ownerOf(match);
+            if (owner != null && !owner.equals(caller)) {
+                aimedAt = owner;
+                probe = true;
+            } else if (aimedAt != null && !aimedAt.equals(caller)) {
+                probe = true;
+            }
+        }
+        UUID tenant = aimedAt != null ? aimedAt : caller != null ? caller : TenantScoped.PLATFORM;
+        AccessOutcome outcome = DENIALS.contains(status) || probe ? AccessOutcome.DENIED : AccessOutcome.ALLOWED;
+        var event = new AccessRecorded(tenant, context.actor(), match.action(),
+                truncate(Objects.requireNonNullElse(context.resource(), path), 2000), outcome, status,
+                request.getRemoteAddr(), truncate(request.getHeader("User-Agent"), 256), context.correlationId(),
+                context.tokenId());
+        try {
+            ledger.append(GenericEventMessage.asEventMessage(event)
+                            .andMetaData(Map.of("actor", context.actor() == null ? "anonymous" : context.actor())), WAIT)
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotRecorded(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new NotRecorded(e);
+        }
+    }
+
+    private boolean known(UUID tenant) {
+        if (knownTenants.contains(tenant)) {
+            return true;
+        }
+        boolean exists = tenants.find(tenant).isPresent();
+        if (exists) {
+            knownTenants.add(tenant); // tenants are never deleted while the service runs; unknown ids are not cached
+        }
+        return exists;
+    }
+
+    private UUID ownerOf(AccessActions.Match match) {
+        UUID id = uuid(match.variables().get("id"));
+        return id != null && match.action().startsWith("requisition.") ? requisitions.ownerOf(id).orElse(null) : null;
+    }
+
+    private static UUID uuid(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}

@@ -1,0 +1,117 @@
+package com.procledger.infra.ledger;
+
+import org.axonframework.eventhandling.EventMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Appends events that many threads hand in, several to one transaction (group commit): while one batch commits,
+ * the next one gathers, so the ledger lock and the disk flush are paid once per batch instead of once per event.
+ * A caller's future completes only after its event's transaction committed (durable, with PostgreSQL's default
+ * {@code synchronous_commit}). When a batch fails, its events are retried one by one, so that one bad event cannot
+ * take others down with it.
+ */
+public final class GroupCommit implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+
+    private record Pending(EventMessage<?> event, CompletableFuture<Void> committed) {
+    }
+
+    private final LedgerEventStorageEngine engine;
+    private final TransactionTemplate transactions;
+    private final int maxBatch;
+    private final BlockingQueue<Pending> queue;
+    private final Thread writer;
+    private volatile boolean closed;
+
+    public GroupCommit(LedgerEventStorageEngine engine, TransactionTemplate transactions, int maxBatch, int capacity) {
+        this.engine = engine;
+        this.transactions = transactions;
+        this.maxBatch = maxBatch;
+        this.queue = new LinkedBlockingQueue<>(capacity);
+        this.writer = Thread.ofPlatform().name("ledger-group-commit").daemon().start(this::run);
+    }
+
+    /** Hands in an event; the future completes when it is committed, or fails when it could not be. */
+    public CompletableFuture<Void> append(EventMessage<?> event, Duration waitForRoom) {
+        var pending = new Pending(event, new CompletableFuture<>());
+        try {
+            if (closed || !queue.offer(pending, waitForRoom.toNanos(), TimeUnit.NANOSECONDS)) {
+                pending.committed.completeExceptionally(new IllegalStateException(
+                        closed ? "the ledger writer is closed" : "the ledger writer is overloaded"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.committed.completeExceptionally(e);
+        }
+        return pending.committed;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    break;
+                }
+            } catch (RuntimeException e) {
+                // commit() completes every future itself; never let the writer thread die
+                log.error("ledger group commit failed", e);
+            } finally {
+                batch.clear();
+            }
+        }
+        for (Pending left = queue.poll(); left != null; left = queue.poll()) {
+            left.committed.completeExceptionally(new IllegalStateException("the ledger writer is closed"));
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        try {
+            List<EventMessage<?>> events = batch.stream().<EventMessage<?>>map(Pending::event).toList();
+            transactions.executeWithoutResult(status -> engine.appendEvents(events));
+            batch.forEach(pending -> pending.committed.complete(null));
+        } catch (RuntimeException batchFailure) {
+            if (batch.size() == 1) {
+                batch.getFirst().committed.completeExceptionally(batchFailure);
+                return;
+            }
+            for (Pending pending : batch) {
+                try {
+                    transactions.executeWithoutResult(status -> engine.appendEvents(List.of(pending.event)));
+                    pending.committed.complete(null);
+                } catch (RuntimeException e) {
+                    pending.committed.completeExceptionally(e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

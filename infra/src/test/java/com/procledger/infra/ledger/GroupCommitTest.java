@@ -1,0 +1,100 @@
+package com.procledger.infra.ledger;
+
+import com.procledger.domain.access.AccessEvent.AccessOutcome;
+import com.procledger.domain.access.AccessEvent.AccessRecorded;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GroupCommitTest {
+
+    @TempDir
+    static Path dataDir;
+    static TestLedger ledger;
+    static GroupCommit groupCommit;
+
+    @BeforeAll
+    static void start() {
+        ledger = new TestLedger(dataDir, true);
+        groupCommit = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000);
+    }
+
+    @AfterAll
+    static void stop() {
+        groupCommit.close();
+        ledger.close();
+    }
+
+    static GenericEventMessage<AccessRecorded> access(UUID tenant, String resource) {
+        return new GenericEventMessage<>(new AccessRecorded(tenant, "u1", "requisition.read", resource,
+                AccessOutcome.ALLOWED, 200, "203.0.113.9", "test", UUID.randomUUID().toString(), "jti"));
+    }
+
+    @Test
+    void eventsFromManyThreadsAreCommittedTogetherAndEachCallerWaitsForItsOwn() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        int threads = 16;
+        int perThread = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    String resource = "/r/" + thread + "/" + i;
+                    groupCommit.append(access(tenant, resource), Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
+                    // completed means committed: another connection sees it now
+                    assertThat(ledger.jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE tenant_id = ? "
+                            + "AND payload->>'resource' = ?", Long.class, tenant, resource)).isEqualTo(1);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : futures) {
+            future.get();
+        }
+        pool.shutdown();
+
+        int events = threads * perThread;
+        assertThat(ledger.jdbc.queryForList("SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY 1",
+                Long.class, tenant)).hasSize(events).first().isEqualTo(1L);
+        long transactions = ledger.jdbc.queryForObject(
+                "SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE tenant_id = ?", Long.class, tenant);
+        assertThat(transactions).as("transactions for %d events", events).isLessThan(events);
+        assertThat(LedgerEventStorageEngineTest.verifyWith(ledger, tenant).valid()).isTrue();
+    }
+
+    @Test
+    void aBadEventFailsAloneAndTheRestOfItsBatchIsCommitted() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        var good = new ArrayList<CompletableFuture<Void>>();
+        CompletableFuture<Void> bad = null;
+        for (int i = 0; i < 50; i++) {
+            good.add(groupCommit.append(access(tenant, "/ok/" + i), Duration.ofSeconds(5)));
+            if (i == 25) {
+                bad = groupCommit.append(new GenericEventMessage<>("no tenant"), Duration.ofSeconds(5));
+            }
+        }
+        CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        CompletableFuture<Void> refused = bad;
+        assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).hasStackTraceContaining("names no tenant");
+        assertThat(ledger.jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE tenant_id = ?", Long.class, tenant))
+                .isEqualTo(50);
+    }
+}
