@@ -31,6 +31,31 @@ class LedgerWiringTest extends HttpTestSupport {
         assertThat(axonTransactions).isInstanceOf(SpringTransactionManager.class);
     }
 
+    @Autowired
+    org.axonframework.config.EventProcessingConfiguration processing;
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
+
+    private String synchronousCommitIn(TransactionManager transactions) {
+        var transaction = transactions.startTransaction();
+        try {
+            return jdbc.queryForObject("SHOW synchronous_commit", String.class);
+        } finally {
+            transaction.commit();
+        }
+    }
+
+    @Test
+    void readModelsCommitAsynchronouslyWhileCommandsAndLedgerAppendsWaitForTheDisk() {
+        assertThat(processing.eventProcessors()).isNotEmpty();
+        for (String processor : processing.eventProcessors().keySet()) {
+            assertThat(synchronousCommitIn(processing.transactionManager(processor))).as(processor).isEqualTo("off");
+        }
+        assertThat(synchronousCommitIn(axonTransactions)).isEqualTo("on");
+        // SET LOCAL ends with its transaction: the pooled connection is back to durable commits
+        assertThat(jdbc.queryForObject("SHOW synchronous_commit", String.class)).isEqualTo("on");
+    }
+
     @Test
     void eventsGoToTheLedgerAsJsonUnderStableNames() {
         assertThat(storageEngine).isInstanceOf(LedgerEventStorageEngine.class);

@@ -37,6 +37,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "100")
+                    // zonky's builder turns synchronous_commit off by default (it is made for tests): a commit
+                    // would then be acknowledged before it is on disk, and a crash could lose it
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .start();
             var database = new EmbeddedDatabase(postgres, directory);
             database.createDatabaseIfMissing();

@@ -27,4 +27,19 @@ class EmbeddedDatabaseTest {
             assertThat(second.directory()).isEqualTo(dataDir.resolve("postgres"));
         }
     }
+
+    @Test
+    void commitsAreAcknowledgedOnlyOnceTheyAreOnDisk() throws Exception {
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDir);
+             var connection = DriverManager.getConnection(database.jdbcUrl());
+             var rows = connection.createStatement().executeQuery(
+                     "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'full_page_writes')")) {
+            var settings = new java.util.HashMap<String, String>();
+            while (rows.next()) {
+                settings.put(rows.getString(1), rows.getString(2));
+            }
+            assertThat(settings).containsEntry("synchronous_commit", "on").containsEntry("fsync", "on")
+                    .containsEntry("full_page_writes", "on");
+        }
+    }
 }

@@ -1,0 +1,149 @@
+package com.procledger.api;
+
+import com.procledger.api.access.AccessRecorder;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What recording every access costs REST throughput (docs/benchmarks.md), printed, never asserted: the real
+ * service on an embedded PostgreSQL (fsync on), clients over HTTP reading a requisition, with access recording
+ * on and off in the same run, in on/off/off/on order so that drift favours neither side.
+ * Run with {@code bin/bench-access [clients] [secondsPerRound]}.
+ */
+public final class AccessBenchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 16;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        Path dir = Files.createTempDirectory("procledger-access-bench-");
+        String password = "bench-password-" + UUID.randomUUID();
+        ConfigurableApplicationContext context = SpringApplication.run(ProcLedgerApplication.class,
+                "--procledger.data-dir=" + dir, "--server.port=0", "--procledger.bootstrap-password=" + password,
+                "--logging.level.root=WARN");
+        try {
+            int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+            String base = "http://localhost:" + port;
+            String operator = token(base, "operator@procledger.local", password);
+            String adminEmail = "admin@bench.test";
+            String tenant = send(base, "POST", "/api/tenants", operator, Map.of("name", "Bench", "currency", "EUR",
+                    "admin", Map.of("email", adminEmail, "name", "Admin", "password", password))).get("id").asString();
+            String admin = token(base, adminEmail, password);
+            send(base, "POST", "/api/tenants/" + tenant + "/users", admin, Map.of("email", "req@bench.test",
+                    "name", "Req", "password", password, "roles", List.of("REQUESTER")));
+            String requester = token(base, "req@bench.test", password);
+            String id = send(base, "POST", "/api/tenants/" + tenant + "/requisitions", requester, Map.of("title", "Laptops",
+                    "department", "Engineering", "vendor", "ACME", "currency", "EUR", "lines", List.of(Map.of(
+                            "description", "Laptop", "category", "IT", "quantity", "2", "unitPrice", "650.00"))))
+                    .get("id").asString();
+            String path = "/api/tenants/" + tenant + "/requisitions/" + id;
+            AccessRecorder recorder = context.getBean(AccessRecorder.class);
+
+            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; %d clients, GET %s, %d s per round%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"), clients, "/api/tenants/{t}/requisitions/{id}", seconds);
+            // the JIT needs a while on two cores: warm up both ways before anything counts
+            for (int w = 0; w < 2; w++) {
+                recorder.recording(true);
+                round("warm-up on ", base, path, requester, clients, seconds);
+                recorder.recording(false);
+                round("warm-up off", base, path, requester, clients, seconds);
+            }
+            List<Double> on = new ArrayList<>();
+            List<Double> off = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                recorder.recording(true);
+                on.add(round("recording on ", base, path, requester, clients, seconds));
+                recorder.recording(false);
+                off.add(round("recording off", base, path, requester, clients, seconds));
+                off.add(round("recording off", base, path, requester, clients, seconds));
+                recorder.recording(true);
+                on.add(round("recording on ", base, path, requester, clients, seconds));
+            }
+            double meanOn = on.stream().mapToDouble(d -> d).average().orElseThrow();
+            double meanOff = off.stream().mapToDouble(d -> d).average().orElseThrow();
+            System.out.printf(Locale.ROOT, "mean: recording on %.0f requests/s, off %.0f requests/s: %.1f%% lower with it on%n",
+                    meanOn, meanOff, 100 * (meanOff - meanOn) / meanOff);
+            var jdbc = context.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
+            System.out.printf(Locale.ROOT, "access events in the tenant's ledger: %,d in %,d transactions%n",
+                    jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE tenant_id = ?::uuid AND event_type = 'AccessRecorded'", Long.class, tenant),
+                    jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE tenant_id = ?::uuid AND event_type = 'AccessRecorded'", Long.class, tenant));
+        } finally {
+            context.close();
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.exit(0); // Axon leaves a non-daemon janitor thread behind
+    }
+
+    private static double round(String label, String base, String path, String token, int clients, int seconds)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                var request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(30)).GET().build();
+                while (System.nanoTime() < end) {
+                    var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                    (response.statusCode() == 200 ? done : failed).incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : futures) {
+            future.get();
+        }
+        pool.shutdown();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double rate = done.get() / elapsed;
+        System.out.printf(Locale.ROOT, "%s %,8d requests in %5.1f s = %,7.0f requests/s (%d failed)%n", label, done.get(),
+                elapsed, rate, failed.get());
+        return rate;
+    }
+
+    private static String token(String base, String email, String password) throws Exception {
+        return send(base, "POST", "/api/auth/token", null, Map.of("email", email, "password", password))
+                .get("access_token").asString();
+    }
+
+    private static tools.jackson.databind.JsonNode send(String base, String method, String path, String token,
+                                                        Object body) throws Exception {
+        var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        var response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+}
