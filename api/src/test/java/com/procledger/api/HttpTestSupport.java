@@ -30,6 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "procledger.passwords.bcrypt-cost=4",
+        "procledger.passwords.allow-cost-below12-for-tests=true",
+        // every test signs in from 127.0.0.1: the per-address throttle is tested in LoginThrottleTest
+        "procledger.passwords.throttle-after-ip-failures=1000",
         "procledger.ledger.checkpoint-every-events=20",
         "procledger.ledger.checkpoint-every=1h",
         "procledger.ledger.checkpoint-check-interval=200ms",

@@ -1,6 +1,7 @@
 package com.procledger.api.access;
 
 import com.procledger.api.http.Problems;
+import com.procledger.api.http.SecurityHeadersFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
@@ -90,6 +91,7 @@ public class AccessRecordingFilter extends OncePerRequestFilter {
                 refused = true;
                 if (!super.isCommitted()) {
                     super.reset();
+                    SecurityHeadersFilter.apply((HttpServletResponse) getResponse());
                     problems.write((HttpServletResponse) getResponse(), HttpStatus.SERVICE_UNAVAILABLE,
                             "the service cannot record this access right now; try again later", null);
                     super.flushBuffer();

@@ -57,6 +57,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
         converter.setJwtGrantedAuthoritiesConverter(authorities);
 
         http.csrf(csrf -> csrf.disable())
+                .headers(headers -> headers.disable()) // SecurityHeadersFilter sets them on every answer
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
@@ -107,7 +108,18 @@ public class SecurityConfiguration implements WebMvcConfigurer {
 
     @Bean
     BCryptPasswordEncoder passwordEncoder(ProcLedgerProperties properties) {
-        return new BCryptPasswordEncoder(properties.passwords().bcryptCost());
+        int cost = properties.passwords().bcryptCost();
+        if (cost < 12 && !properties.passwords().allowCostBelow12ForTests()) {
+            throw new IllegalStateException("procledger.passwords.bcrypt-cost is " + cost + "; it must be 12 or more");
+        }
+        return new BCryptPasswordEncoder(cost);
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(ProcLedgerProperties properties, Clock clock) {
+        var passwords = properties.passwords();
+        return new LoginThrottle(passwords.throttleAfterAccountFailures(), passwords.throttleAfterIpFailures(),
+                passwords.throttleMaxDelay(), clock);
     }
 
     @Bean

@@ -27,11 +27,14 @@ public class TokenController {
     private final UserAccounts users;
     private final BCryptPasswordEncoder passwords;
     private final TokenIssuer tokens;
+    private final LoginThrottle throttle;
     /** Compared against when the email is unknown, so both failures take the same bcrypt time. */
     private final String decoyHash;
 
-    public TokenController(UserAccounts users, BCryptPasswordEncoder passwords, TokenIssuer tokens) {
+    public TokenController(UserAccounts users, BCryptPasswordEncoder passwords, TokenIssuer tokens,
+                           LoginThrottle throttle) {
         this.users = users;
+        this.throttle = throttle;
         this.passwords = passwords;
         this.tokens = tokens;
         this.decoyHash = passwords.encode(UUID.randomUUID().toString());
@@ -52,13 +55,23 @@ public class TokenController {
         var access = AccessContext.of(http);
         access.resource("account:" + request.email().strip());
         user.ifPresent(account -> access.identify(account.id().toString(), account.tenantId(), null));
+        var wait = throttle.retryAfter(request.email(), http.getRemoteAddr());
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+                    "too many failed sign-ins; try again in " + seconds + " s");
+            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", Long.toString(seconds))
+                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
         String hash = user.map(UserAccounts.UserAccount::passwordHash).orElse(decoyHash);
         boolean matches = passwords.matches(request.password(), hash);
         if (user.isEmpty() || !matches) {
+            throttle.failed(request.email(), http.getRemoteAddr());
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, "invalid email or password");
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
                     .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
+        throttle.succeeded(request.email());
         var token = tokens.issue(user.get());
         access.identify(user.get().id().toString(), user.get().tenantId(), token.id());
         return ResponseEntity.ok(new TokenResponse(token.value(), "Bearer", token.expiresIn().toSeconds()));

@@ -31,6 +31,7 @@ public class UserRegistration {
     private final TransactionTemplate transaction;
     private final BCryptPasswordEncoder passwords;
     private final int minLength;
+    private final CommonPasswords common;
 
     public UserRegistration(Commands commands, JdbcTemplate jdbc, TransactionTemplate transaction,
                             BCryptPasswordEncoder passwords, ProcLedgerProperties properties) {
@@ -39,6 +40,7 @@ public class UserRegistration {
         this.transaction = transaction;
         this.passwords = passwords;
         this.minLength = properties.passwords().minLength();
+        this.common = CommonPasswords.load(minLength);
     }
 
     public record NewUser(UUID tenantId, String email, String name, String password, Set<Role> roles, String department) {
@@ -74,6 +76,9 @@ public class UserRegistration {
         }
         if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
             throw new DomainException.Invalid("password must be at most " + MAX_PASSWORD_BYTES + " bytes");
+        }
+        if (common.contains(password)) {
+            throw new DomainException.Invalid("password is one of the most common passwords; choose another");
         }
     }
 
