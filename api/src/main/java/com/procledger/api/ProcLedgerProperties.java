@@ -36,8 +36,12 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
         }
     }
 
-    /** @param accessTtl how long an access token is valid */
-    public record Tokens(@DefaultValue("15m") Duration accessTtl, @DefaultValue("procledger") String issuer) {
+    /**
+     * @param accessTtl  how long an access token is valid
+     * @param refreshTtl how long a refresh token may be used (each use hands out a new one)
+     */
+    public record Tokens(@DefaultValue("15m") Duration accessTtl, @DefaultValue("procledger") String issuer,
+                         @DefaultValue("12h") Duration refreshTtl) {
     }
 
     /**

@@ -90,9 +90,10 @@ class AccessMatrixHttpTest extends HttpTestSupport {
     void theMatrixCoversEveryEndpointAndEveryRole() throws IOException {
         List<Row> rows = matrix();
         assertThat(rows.getFirst().expected().keySet()).containsExactlyElementsOf(tokens.keySet());
-        List<String> documented = rows.stream().map(row -> row.endpoint().replace("{t}", "{tenantId}")).toList();
+        List<String> documented = rows.stream()
+                .map(row -> row.endpoint().replace("{t}", "{tenantId}").replace("{u}", "{userId}")).toList();
         List<String> served = AccessActions.ENDPOINTS.stream()
-                .filter(endpoint -> !endpoint.action().equals("auth.token"))
+                .filter(endpoint -> !endpoint.action().startsWith("auth."))
                 .map(endpoint -> endpoint.method() + " " + endpoint.pattern()).toList();
         assertThat(documented).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(concat(served, AccessActions.NOT_RECORDED.stream().map(p -> "GET " + p).toList()));
@@ -121,6 +122,11 @@ class AccessMatrixHttpTest extends HttpTestSupport {
             default -> existing;
         };
         String path = row.path().replace("{t}", tenant.id.toString()).replace("{id}", id.toString());
+        if (path.contains("{u}")) {
+            Response user = post(tenant.path("/users"), tenant.admin, Map.of("email", "cut-" + suffix + "@example.test",
+                    "name", "Cut", "password", PASSWORD, "roles", List.of("REQUESTER")));
+            path = path.replace("{u}", user.json().get("id").asString());
+        }
         Object body = switch (row.endpoint()) {
             case "POST /api/tenants" -> Map.of("name", "Matrix " + suffix, "currency", "EUR", "admin",
                     Map.of("email", "matrix-" + suffix + "@example.test", "name", "Admin", "password", PASSWORD));

@@ -31,10 +31,13 @@ public final class AccessActions {
     private static final String T = "/api/tenants/{tenantId}";
     public static final List<Endpoint> ENDPOINTS = List.of(
             new Endpoint("POST", "/api/auth/token", "auth.token"),
+            new Endpoint("POST", "/api/auth/refresh", "auth.refresh"),
+            new Endpoint("POST", "/api/auth/logout", "auth.logout"),
             new Endpoint("POST", "/api/tenants", "tenant.create"),
             new Endpoint("GET", T, "tenant.read"),
             new Endpoint("POST", T + "/users", "user.create"),
             new Endpoint("GET", T + "/users", "user.list"),
+            new Endpoint("POST", T + "/users/{userId}/revoke-tokens", "user.revoke-tokens"),
             new Endpoint("PUT", T + "/approval-policy", "policy.change"),
             new Endpoint("POST", T + "/requisitions", "requisition.raise"),
             new Endpoint("GET", T + "/requisitions", "requisition.list"),

@@ -64,7 +64,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                 .requestCache(cache -> cache.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(HttpMethod.POST, "/api/auth/token").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/auth/token", "/api/auth/refresh").permitAll()
                         .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**", "/v3/api-docs",
                                 "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/api/ledger/public-key")
                         .permitAll()
@@ -96,13 +96,25 @@ public class SecurityConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(KeyPair keys, ProcLedgerProperties properties, Clock clock) {
+    TokenRevocations tokenRevocations(JdbcTemplate jdbc, Clock clock) {
+        return new TokenRevocations(jdbc, clock);
+    }
+
+    @Bean
+    RefreshTokens refreshTokens(JdbcTemplate jdbc, org.springframework.transaction.PlatformTransactionManager transactions,
+                                TokenRevocations revocations, ProcLedgerProperties properties, Clock clock) {
+        return new RefreshTokens(jdbc, new org.springframework.transaction.support.TransactionTemplate(transactions),
+                revocations, properties.tokens().refreshTtl(), properties.tokens().accessTtl(), clock);
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(KeyPair keys, ProcLedgerProperties properties, Clock clock, TokenRevocations revocations) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) keys.getPublic())
                 .signatureAlgorithm(SignatureAlgorithm.RS256).build();
         var timestamps = new JwtTimestampValidator(Duration.ofSeconds(5));
         timestamps.setClock(clock);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps,
-                new JwtIssuerValidator(properties.tokens().issuer())));
+                new JwtIssuerValidator(properties.tokens().issuer()), revocations));
         return decoder;
     }
 

@@ -2,6 +2,8 @@ package com.procledger.api.identity;
 
 import com.procledger.api.access.AccessContext;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.procledger.projections.identity.UserAccounts;
@@ -28,12 +30,14 @@ public class TokenController {
     private final BCryptPasswordEncoder passwords;
     private final TokenIssuer tokens;
     private final LoginThrottle throttle;
+    private final RefreshTokens refreshTokens;
     /** Compared against when the email is unknown, so both failures take the same bcrypt time. */
     private final String decoyHash;
 
     public TokenController(UserAccounts users, BCryptPasswordEncoder passwords, TokenIssuer tokens,
-                           LoginThrottle throttle) {
+                           LoginThrottle throttle, RefreshTokens refreshTokens) {
         this.users = users;
+        this.refreshTokens = refreshTokens;
         this.throttle = throttle;
         this.passwords = passwords;
         this.tokens = tokens;
@@ -46,7 +50,11 @@ public class TokenController {
 
     public record TokenResponse(@JsonProperty("access_token") String accessToken,
                                 @JsonProperty("token_type") String tokenType,
-                                @JsonProperty("expires_in") long expiresIn) {
+                                @JsonProperty("expires_in") long expiresIn,
+                                @JsonProperty("refresh_token") String refreshToken) {
+    }
+
+    public record RefreshRequest(@NotNull @Size(max = 200) @JsonProperty("refresh_token") String refreshToken) {
     }
 
     @PostMapping("/token")
@@ -72,8 +80,41 @@ public class TokenController {
                     .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
         throttle.succeeded(request.email());
-        var token = tokens.issue(user.get());
-        access.identify(user.get().id().toString(), user.get().tenantId(), token.id());
-        return ResponseEntity.ok(new TokenResponse(token.value(), "Bearer", token.expiresIn().toSeconds()));
+        return ResponseEntity.ok(pair(user.get(), refreshTokens.start(user.get().id()), access));
+    }
+
+    private TokenResponse pair(UserAccounts.UserAccount user, RefreshTokens.Issued refresh, AccessContext access) {
+        var token = tokens.issue(user, refresh.familyId());
+        access.identify(user.id().toString(), user.tenantId(), token.id());
+        return new TokenResponse(token.value(), "Bearer", token.expiresIn().toSeconds(), refresh.token());
+    }
+
+    /** A new pair for a refresh token, which is thereby used up; a reused one revokes its whole family. */
+    @PostMapping("/refresh")
+    public ResponseEntity<?> refresh(@Valid @RequestBody RefreshRequest request, HttpServletRequest http) {
+        var access = AccessContext.of(http);
+        try {
+            var rotated = refreshTokens.rotate(request.refreshToken());
+            var user = users.find(rotated.userId());
+            if (user.isEmpty()) {
+                throw new RefreshTokens.Refused("the account is gone", rotated.userId());
+            }
+            return ResponseEntity.ok(pair(user.get(), rotated.next(), access));
+        } catch (RefreshTokens.Refused e) {
+            if (e.userId() != null) {
+                users.find(e.userId()).ifPresent(u -> access.identify(u.id().toString(), u.tenantId(), null));
+            }
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, "invalid refresh token");
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
+    }
+
+    /** Revokes the caller's access token and its refresh family. */
+    @PostMapping("/logout")
+    public ResponseEntity<Void> logout(@AuthenticationPrincipal Jwt jwt) {
+        String family = jwt.getClaimAsString(TokenIssuer.FAMILY);
+        refreshTokens.logout(jwt.getId(), family == null ? null : UUID.fromString(family));
+        return ResponseEntity.noContent().build();
     }
 }

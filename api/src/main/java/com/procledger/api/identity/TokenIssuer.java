@@ -21,6 +21,10 @@ public class TokenIssuer {
 
     public static final String TENANT = "tenant";
     public static final String ROLES = "roles";
+    /** The refresh-token family the access token was issued with; logging out revokes both. */
+    public static final String FAMILY = "fam";
+    /** Issue time in milliseconds: {@code iat} has whole seconds, too coarse to tell a token issued just after a revocation. */
+    public static final String ISSUED_MS = "iat_ms";
 
     private final JwtEncoder encoder;
     private final Duration ttl;
@@ -37,7 +41,11 @@ public class TokenIssuer {
     public record AccessToken(String value, String id, Duration expiresIn) {
     }
 
-    public AccessToken issue(UserAccount user) {
+    public Duration ttl() {
+        return ttl;
+    }
+
+    public AccessToken issue(UserAccount user, UUID family) {
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
         var claims = JwtClaimsSet.builder()
@@ -46,7 +54,9 @@ public class TokenIssuer {
                 .id(id)
                 .issuedAt(now)
                 .expiresAt(now.plus(ttl))
-                .claim(ROLES, user.roles().stream().map(Role::name).sorted().toList());
+                .claim(ROLES, user.roles().stream().map(Role::name).sorted().toList())
+                .claim(FAMILY, family.toString())
+                .claim(ISSUED_MS, now.toEpochMilli());
         if (!user.tenantId().equals(com.procledger.domain.tenant.TenantScoped.PLATFORM)) {
             claims.claim(TENANT, user.tenantId().toString());
         }
