@@ -45,7 +45,7 @@ public final class LedgerBenchmark {
             var plainEngine = LedgerEventStorageEngine.builder().dataSource(hashed.dataSource)
                     .eventSerializer(LedgerSerializer.create()).snapshotSerializer(LedgerSerializer.create())
                     .persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver()).hashing(false).build();
-            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; embedded PostgreSQL, fsync on%n",
+            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; embedded PostgreSQL, fsync and synchronous_commit on%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"));
             if (writers > 0) {
