@@ -21,6 +21,7 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
                                    @DefaultValue Passwords passwords,
                                    @DefaultValue Ledger ledger,
                                    @DefaultValue Access access,
+                                   @DefaultValue RateLimit rateLimit,
                                    @DefaultValue("") String bootstrapPassword) {
 
     /**
@@ -82,5 +83,13 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
      * @param queueCapacity access events waiting for their commit; when full, requests wait, then get 503
      */
     public record Access(@DefaultValue("500") int maxBatch, @DefaultValue("10000") int queueCapacity) {
+    }
+
+    /**
+     * @param perToken requests one bearer token may make per {@code period} (and its burst)
+     * @param perIp    requests one client address may make per {@code period}, with or without a token
+     */
+    public record RateLimit(@DefaultValue("600") long perToken, @DefaultValue("1200") long perIp,
+                            @DefaultValue("1m") java.time.Duration period) {
     }
 }

@@ -31,6 +31,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
 import com.procledger.api.access.AccessIdentityFilter;
+import com.procledger.api.http.RateLimitFilter;
+import com.procledger.api.http.RateLimiter;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 
 import java.security.KeyPair;
@@ -48,11 +50,13 @@ import java.util.List;
 public class SecurityConfiguration implements WebMvcConfigurer {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, Problems problems, JdbcTemplate jdbc, JsonMapper json)
+    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, Problems problems, JdbcTemplate jdbc, JsonMapper json,
+                            ProcLedgerProperties properties)
             throws Exception {
         var authorities = new JwtGrantedAuthoritiesConverter();
         authorities.setAuthoritiesClaimName(TokenIssuer.ROLES);
         authorities.setAuthorityPrefix("ROLE_");
+        var limiter = new RateLimiter(System::nanoTime);
         var converter = new JwtAuthenticationConverter();
         converter.setJwtGrantedAuthoritiesConverter(authorities);
 
@@ -79,7 +83,10 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                                 HttpStatus.UNAUTHORIZED, "a valid bearer token is required", request.getRequestURI()))
                         .accessDeniedHandler((request, response, e) -> problems.write(response,
                                 HttpStatus.FORBIDDEN, "your roles do not allow this", request.getRequestURI())))
+                .addFilterBefore(RateLimitFilter.byAddress(limiter, properties.rateLimit(), problems),
+                        BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new AccessIdentityFilter(), BearerTokenAuthenticationFilter.class)
+                .addFilterAfter(RateLimitFilter.byToken(limiter, properties.rateLimit(), problems), AccessIdentityFilter.class)
                 .addFilterAfter(new IdempotencyFilter(jdbc, json, problems), AuthorizationFilter.class);
         return http.build();
     }
