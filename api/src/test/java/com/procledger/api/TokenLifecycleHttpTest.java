@@ -111,4 +111,23 @@ class TokenLifecycleHttpTest extends HttpTestSupport {
         Pair again = signIn(ann.email());
         assertThat(get(tenant.path("/requisitions"), again.access()).status()).isEqualTo(200);
     }
+
+    @Test
+    void aDeactivatedUserCanNeitherUseTheirTokensNorSignInAgain() {
+        TestTenant tenant = newTenant();
+        Account ann = account(tenant);
+        assertThat(post(tenant.path("/users/" + ann.id() + "/deactivate"), tenant.admin, Map.of("reason", "left"))
+                .status()).isEqualTo(204);
+        assertThat(get(tenant.path("/requisitions"), ann.pair().access()).status()).isEqualTo(401);
+        assertThat(refresh(ann.pair().refresh()).status()).isEqualTo(401);
+        Response signIn = post("/api/auth/token", null, Map.of("email", ann.email(), "password", PASSWORD));
+        Response wrong = post("/api/auth/token", null, Map.of("email", ann.email(), "password", "not-the-password"));
+        assertThat(signIn.status()).isEqualTo(401);
+        assertThat(signIn.json().get("detail")).isEqualTo(wrong.json().get("detail"));
+        assertThat(post(tenant.path("/users/" + ann.id() + "/deactivate"), tenant.admin, null).status()).isEqualTo(409);
+        // the deactivation is in the tenant's ledger, naming who did it
+        String compliance = tenant.addUser("compliance", List.of("COMPLIANCE"));
+        String ledger = get(tenant.path("/ledger/events"), compliance).body();
+        assertThat(ledger).contains("UserDeactivated").contains(ann.id());
+    }
 }

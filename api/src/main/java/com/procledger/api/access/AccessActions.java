@@ -38,6 +38,7 @@ public final class AccessActions {
             new Endpoint("POST", T + "/users", "user.create"),
             new Endpoint("GET", T + "/users", "user.list"),
             new Endpoint("POST", T + "/users/{userId}/revoke-tokens", "user.revoke-tokens"),
+            new Endpoint("POST", T + "/users/{userId}/deactivate", "user.deactivate"),
             new Endpoint("PUT", T + "/approval-policy", "policy.change"),
             new Endpoint("POST", T + "/requisitions", "requisition.raise"),
             new Endpoint("GET", T + "/requisitions", "requisition.list"),

@@ -73,7 +73,8 @@ public class TokenController {
         }
         String hash = user.map(UserAccounts.UserAccount::passwordHash).orElse(decoyHash);
         boolean matches = passwords.matches(request.password(), hash);
-        if (user.isEmpty() || !matches) {
+        // a deactivated account gets the same answer as a wrong password
+        if (user.isEmpty() || !matches || !user.get().active()) {
             throttle.failed(request.email(), http.getRemoteAddr());
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, "invalid email or password");
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
@@ -95,7 +96,7 @@ public class TokenController {
         var access = AccessContext.of(http);
         try {
             var rotated = refreshTokens.rotate(request.refreshToken());
-            var user = users.find(rotated.userId());
+            var user = users.find(rotated.userId()).filter(UserAccounts.UserAccount::active);
             if (user.isEmpty()) {
                 throw new RefreshTokens.Refused("the account is gone", rotated.userId());
             }

@@ -1,7 +1,9 @@
 package com.procledger.domain.identity;
 
 import com.procledger.domain.DomainException;
+import com.procledger.domain.identity.UserCommands.DeactivateUser;
 import com.procledger.domain.identity.UserCommands.RegisterUser;
+import com.procledger.domain.identity.UserEvent.UserDeactivated;
 import com.procledger.domain.identity.UserEvent.UserRegistered;
 import com.procledger.domain.tenant.TenantScoped;
 import org.axonframework.commandhandling.CommandHandler;
@@ -22,6 +24,8 @@ public class User {
 
     @AggregateIdentifier
     private UUID userId;
+    private UUID tenantId;
+    private boolean active;
 
     protected User() {
         // for Axon: state is rebuilt from events
@@ -51,8 +55,30 @@ public class User {
                 command.department() == null ? null : command.department().strip(), command.registeredBy()));
     }
 
+    @CommandHandler
+    public void handle(DeactivateUser command) {
+        if (!tenantId.equals(command.tenantId())) {
+            throw new DomainException.NotFound("no user " + userId);
+        }
+        if (!active) {
+            throw new DomainException.IllegalTransition("the user is deactivated already");
+        }
+        if (command.reason() != null && command.reason().length() > 2000) {
+            throw new DomainException.Invalid("a reason has at most 2000 characters");
+        }
+        apply(new UserDeactivated(userId, tenantId, command.deactivatedBy(),
+                command.reason() == null ? null : command.reason().strip()));
+    }
+
     @EventSourcingHandler
     void on(UserRegistered event) {
         userId = event.userId();
+        tenantId = event.tenantId();
+        active = true;
+    }
+
+    @EventSourcingHandler
+    void on(UserDeactivated event) {
+        active = false;
     }
 }

@@ -14,4 +14,9 @@ public final class UserCommands {
     public record RegisterUser(@TargetAggregateIdentifier UUID userId, UUID tenantId, String email, String name,
                                String passwordHash, Set<Role> roles, String department, UUID registeredBy) {
     }
+
+    /** Stops the account: it can no longer sign in, and every token it holds is revoked. */
+    public record DeactivateUser(@TargetAggregateIdentifier UUID userId, UUID tenantId, UUID deactivatedBy,
+                                 String reason) {
+    }
 }

@@ -11,4 +11,7 @@ public sealed interface UserEvent extends TenantScoped {
     record UserRegistered(UUID userId, UUID tenantId, String email, String name, String passwordHash,
                           Set<Role> roles, String department, UUID registeredBy) implements UserEvent {
     }
+
+    record UserDeactivated(UUID userId, UUID tenantId, UUID deactivatedBy, String reason) implements UserEvent {
+    }
 }

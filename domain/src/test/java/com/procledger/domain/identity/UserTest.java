@@ -45,4 +45,27 @@ class UserTest {
                 .when(new RegisterUser(USER, TENANT, "ann", "Ann", "$2a$hash", Set.of(Role.REQUESTER), null, null))
                 .expectException(DomainException.Invalid.class);
     }
+
+    static UserRegistered registered() {
+        return new UserRegistered(USER, TENANT, "ann@example.com", "Ann", "$2a$hash", Set.of(Role.REQUESTER), null, null);
+    }
+
+    @Test
+    void givenActiveUser_whenDeactivated_thenDeactivatedOnce() {
+        UUID admin = UUID.randomUUID();
+        fixture.given(registered())
+                .when(new UserCommands.DeactivateUser(USER, TENANT, admin, " left the company "))
+                .expectEvents(new UserEvent.UserDeactivated(USER, TENANT, admin, "left the company"));
+        fixture.given(registered(), new UserEvent.UserDeactivated(USER, TENANT, admin, null))
+                .when(new UserCommands.DeactivateUser(USER, TENANT, admin, null))
+                .expectException(DomainException.IllegalTransition.class);
+    }
+
+    @Test
+    void aUserOfAnotherTenantCannotBeDeactivatedThroughThisOne() {
+        fixture.given(registered())
+                .when(new UserCommands.DeactivateUser(USER, UUID.randomUUID(), UUID.randomUUID(), null))
+                .expectException(DomainException.NotFound.class)
+                .expectNoEvents();
+    }
 }

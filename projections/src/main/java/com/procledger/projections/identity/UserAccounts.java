@@ -1,6 +1,7 @@
 package com.procledger.projections.identity;
 
 import com.procledger.domain.identity.Role;
+import com.procledger.domain.identity.UserEvent.UserDeactivated;
 import com.procledger.domain.identity.UserEvent.UserRegistered;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -27,7 +28,8 @@ import java.util.UUID;
 public class UserAccounts {
 
     public static final String PROCESSING_GROUP = "users";
-    private static final String COLUMNS = "SELECT user_id, tenant_id, email, name, password_hash, roles, department, created_at FROM user_account ";
+    private static final String COLUMNS = "SELECT user_id, tenant_id, email, name, password_hash, roles, department, created_at, "
+            + "deactivated_at FROM user_account ";
 
     private final JdbcTemplate jdbc;
 
@@ -35,8 +37,13 @@ public class UserAccounts {
         this.jdbc = jdbc;
     }
 
+    /** @param deactivatedAt when the account was stopped; null while it is active */
     public record UserAccount(UUID id, UUID tenantId, String email, String name, String passwordHash, Set<Role> roles,
-                              String department, Instant createdAt) {
+                              String department, Instant createdAt, Instant deactivatedAt) {
+
+        public boolean active() {
+            return deactivatedAt == null;
+        }
     }
 
     @EventHandler
@@ -47,6 +54,12 @@ public class UserAccounts {
                 event.userId(), event.tenantId(), event.email(), event.name(), event.passwordHash(),
                 event.roles().stream().map(Role::name).sorted().toArray(String[]::new), event.department(),
                 java.sql.Timestamp.from(at));
+    }
+
+    @EventHandler
+    void on(UserDeactivated event, @Timestamp Instant at) {
+        jdbc.update("UPDATE user_account SET deactivated_at = ? WHERE user_id = ? AND deactivated_at IS NULL",
+                java.sql.Timestamp.from(at), event.userId());
     }
 
     @ResetHandler
@@ -68,7 +81,8 @@ public class UserAccounts {
 
     private static final RowMapper<UserAccount> MAPPER = (rs, i) -> new UserAccount(rs.getObject(1, UUID.class),
             rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4), rs.getString(5), roles(rs.getArray(6)),
-            rs.getString(7), rs.getTimestamp(8).toInstant());
+            rs.getString(7), rs.getTimestamp(8).toInstant(),
+            rs.getTimestamp(9) == null ? null : rs.getTimestamp(9).toInstant());
 
     private static Set<Role> roles(Array array) throws SQLException {
         var roles = EnumSet.noneOf(Role.class);
