@@ -33,6 +33,8 @@ public final class AccessActions {
             new Endpoint("POST", "/api/auth/token", "auth.token"),
             new Endpoint("POST", "/api/auth/refresh", "auth.refresh"),
             new Endpoint("POST", "/api/auth/logout", "auth.logout"),
+            new Endpoint("POST", "/api/me/mfa/totp", "mfa.enrol"),
+            new Endpoint("POST", "/api/me/mfa/totp/confirm", "mfa.confirm"),
             new Endpoint("POST", "/api/tenants", "tenant.create"),
             new Endpoint("GET", T, "tenant.read"),
             new Endpoint("POST", T + "/users", "user.create"),

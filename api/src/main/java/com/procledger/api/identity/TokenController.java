@@ -31,12 +31,14 @@ public class TokenController {
     private final TokenIssuer tokens;
     private final LoginThrottle throttle;
     private final RefreshTokens refreshTokens;
+    private final Mfa mfa;
     /** Compared against when the email is unknown, so both failures take the same bcrypt time. */
     private final String decoyHash;
 
     public TokenController(UserAccounts users, BCryptPasswordEncoder passwords, TokenIssuer tokens,
-                           LoginThrottle throttle, RefreshTokens refreshTokens) {
+                           LoginThrottle throttle, RefreshTokens refreshTokens, Mfa mfa) {
         this.users = users;
+        this.mfa = mfa;
         this.refreshTokens = refreshTokens;
         this.throttle = throttle;
         this.passwords = passwords;
@@ -80,8 +82,24 @@ public class TokenController {
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
                     .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
+        if (mfa.enabled(user.get().id())) {
+            if (request.totp() == null || request.totp().isBlank()) {
+                // the password was right: saying that a second factor is needed gives nothing away
+                return unauthorized("a one-time code is required: send it as totp");
+            }
+            if (!mfa.verify(user.get().id(), request.totp())) {
+                throttle.failed(request.email(), http.getRemoteAddr());
+                return unauthorized("invalid or already used one-time code");
+            }
+        }
         throttle.succeeded(request.email());
         return ResponseEntity.ok(pair(user.get(), refreshTokens.start(user.get().id()), access));
+    }
+
+    private static ResponseEntity<ProblemDetail> unauthorized(String detail) {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, detail));
     }
 
     private TokenResponse pair(UserAccounts.UserAccount user, RefreshTokens.Issued refresh, AccessContext access) {

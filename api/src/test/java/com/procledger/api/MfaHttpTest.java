@@ -1,0 +1,93 @@
+package com.procledger.api;
+
+import com.procledger.api.identity.Totp;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MfaHttpTest extends HttpTestSupport {
+
+    static byte[] base32Decode(String text) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var out = new ByteArrayOutputStream();
+        int buffer = 0;
+        int bits = 0;
+        for (char c : text.toCharArray()) {
+            buffer = (buffer << 5) | alphabet.indexOf(c);
+            bits += 5;
+            if (bits >= 8) {
+                out.write((buffer >>> (bits - 8)) & 0xff);
+                bits -= 8;
+            }
+        }
+        return out.toByteArray();
+    }
+
+    Response signIn(String email, String totp) {
+        var body = new java.util.HashMap<String, Object>(Map.of("email", email, "password", PASSWORD));
+        if (totp != null) {
+            body.put("totp", totp);
+        }
+        return post("/api/auth/token", null, body);
+    }
+
+    @Test
+    void enrolConfirmThenEverySignInNeedsAFreshCodeOrAnUnusedRecoveryCode() {
+        TestTenant tenant = newTenant();
+        String email = "mfa-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+        assertThat(post(tenant.path("/users"), tenant.admin, Map.of("email", email, "name", "Mo", "password", PASSWORD,
+                "roles", List.of("REQUESTER"))).status()).isEqualTo(201);
+        String token = signIn(email, null).json().get("access_token").asString();
+
+        Response enrolment = post("/api/me/mfa/totp", token, null);
+        assertThat(enrolment.status()).as(enrolment.body()).isEqualTo(200);
+        String uri = enrolment.json().get("otpauthUri").asString();
+        String secretText = enrolment.json().get("secret").asString();
+        assertThat(uri).startsWith("otpauth://totp/ProcLedger%3A").contains("secret=" + secretText)
+                .contains("issuer=ProcLedger").contains("digits=6").contains("period=30");
+        byte[] secret = base32Decode(secretText);
+        assertThat(secret).hasSize(20);
+        // until confirmed, signing in needs no code
+        assertThat(signIn(email, null).status()).isEqualTo(200);
+
+        assertThat(post("/api/me/mfa/totp/confirm", token, Map.of("code", "000000")).status()).isIn(400);
+        long step = Totp.step(Instant.now());
+        String now = Totp.code(secret, step, 6);
+        Response confirmed = post("/api/me/mfa/totp/confirm", token, Map.of("code", now));
+        assertThat(confirmed.status()).as(confirmed.body()).isEqualTo(200);
+        List<String> recovery = new ArrayList<>();
+        confirmed.json().get("recoveryCodes").forEach(code -> recovery.add(code.asString()));
+        assertThat(recovery).hasSize(10).doesNotHaveDuplicates();
+        assertThat(post("/api/me/mfa/totp", token, null).status()).isEqualTo(409);
+
+        Response missing = signIn(email, null);
+        assertThat(missing.status()).isEqualTo(401);
+        assertThat(missing.json().get("detail").asString()).contains("one-time code is required");
+        // the code that confirmed enrolment was used: it does not sign in
+        assertThat(signIn(email, now).status()).isEqualTo(401);
+        assertThat(signIn(email, "123456").status()).isEqualTo(401);
+        // the next step's code (clock drift of one step is tolerated) works once
+        String next = Totp.code(secret, step + 1, 6);
+        assertThat(signIn(email, next).status()).isEqualTo(200);
+        assertThat(signIn(email, next).status()).isEqualTo(401);
+
+        assertThat(signIn(email, recovery.get(3)).status()).isEqualTo(200);
+        assertThat(signIn(email, recovery.get(3)).status()).isEqualTo(401);
+        assertThat(signIn(email, recovery.get(4).toLowerCase()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void confirmingWithoutEnrolmentOrWithoutATokenIsRefused() {
+        TestTenant tenant = newTenant();
+        assertThat(post("/api/me/mfa/totp/confirm", tenant.approver, Map.of("code", "123456")).status()).isEqualTo(409);
+        assertThat(post("/api/me/mfa/totp", null, null).status()).isEqualTo(401);
+        assertThat(post("/api/me/mfa/totp/confirm", tenant.approver, Map.of()).status()).isEqualTo(400);
+    }
+}
