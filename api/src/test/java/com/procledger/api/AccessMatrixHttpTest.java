@@ -135,6 +135,7 @@ class AccessMatrixHttpTest extends HttpTestSupport {
             case "PUT /api/tenants/{t}/approval-policy" -> Map.of("steps",
                     List.of(Map.of("name", "Manager", "role", "APPROVER", "minAmount", "0")));
             case "POST /api/tenants/{t}/requisitions" -> requisition("10.00");
+            case "PUT /api/tenants/{t}/security-policy" -> Map.of("mfaForEveryone", false, "mfaRoles", List.of());
             case "POST /api/tenants/{t}/requisitions/{id}/reject" -> Map.of("reason", "not this quarter");
             default -> null;
         };

@@ -42,6 +42,7 @@ public final class AccessActions {
             new Endpoint("POST", T + "/users/{userId}/revoke-tokens", "user.revoke-tokens"),
             new Endpoint("POST", T + "/users/{userId}/deactivate", "user.deactivate"),
             new Endpoint("PUT", T + "/approval-policy", "policy.change"),
+            new Endpoint("PUT", T + "/security-policy", "security-policy.change"),
             new Endpoint("POST", T + "/requisitions", "requisition.raise"),
             new Endpoint("GET", T + "/requisitions", "requisition.list"),
             new Endpoint("GET", T + "/requisitions/{id}", "requisition.read"),

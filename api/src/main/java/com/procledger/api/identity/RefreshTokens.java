@@ -80,7 +80,7 @@ public class RefreshTokens {
     }
 
     /** Uses {@code presented} once and hands out its successor; {@link Refused} otherwise (and on reuse, revokes). */
-    public Rotated rotate(String presented) {
+    public Rotated rotate(String presented, java.util.function.Function<UUID, java.util.Optional<Duration>> idleTimeoutOf) {
         int dot = presented == null ? -1 : presented.indexOf('.');
         UUID id;
         try {
@@ -95,13 +95,15 @@ public class RefreshTokens {
         String secret = presented.substring(dot + 1);
         Refused[] refused = new Refused[1];
         Rotated rotated = transactions.execute(status -> {
-            record Row(UUID familyId, UUID userId, byte[] hash, Instant expires, boolean used, boolean revoked) {
+            record Row(UUID familyId, UUID userId, byte[] hash, Instant expires, boolean used, boolean revoked,
+                       Instant issued) {
             }
             List<Row> rows = jdbc.query("""
-                    SELECT family_id, user_id, secret_hash, expires_at, used_at IS NOT NULL, revoked_at IS NOT NULL
-                    FROM refresh_tokens WHERE id = ? FOR UPDATE""",
+                    SELECT family_id, user_id, secret_hash, expires_at, used_at IS NOT NULL, revoked_at IS NOT NULL,
+                        issued_at FROM refresh_tokens WHERE id = ? FOR UPDATE""",
                     (rs, i) -> new Row(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getBytes(3),
-                            rs.getTimestamp(4).toInstant(), rs.getBoolean(5), rs.getBoolean(6)), tokenId);
+                            rs.getTimestamp(4).toInstant(), rs.getBoolean(5), rs.getBoolean(6),
+                            rs.getTimestamp(7).toInstant()), tokenId);
             if (rows.isEmpty() || !MessageDigest.isEqual(rows.getFirst().hash(), sha256(secret))) {
                 refused[0] = new Refused("unknown refresh token", null);
                 return null;
@@ -118,6 +120,13 @@ public class RefreshTokens {
             }
             if (!row.expires().isAfter(clock.instant())) {
                 refused[0] = new Refused("the refresh token has expired", row.userId());
+                return null;
+            }
+            // the session was last used when this token was issued: idle for longer than the tenant allows, it ends
+            var idle = idleTimeoutOf.apply(row.userId());
+            if (idle.isPresent() && row.issued().plus(idle.get()).isBefore(clock.instant())) {
+                revokeFamily(row.familyId());
+                refused[0] = new Refused("the session was idle for longer than its tenant allows", row.userId());
                 return null;
             }
             jdbc.update("UPDATE refresh_tokens SET used_at = ? WHERE id = ?", Timestamp.from(clock.instant()), tokenId);

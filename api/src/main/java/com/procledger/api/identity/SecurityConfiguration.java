@@ -87,6 +87,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                         BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new AccessIdentityFilter(), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(RateLimitFilter.byToken(limiter, properties.rateLimit(), problems), AccessIdentityFilter.class)
+                .addFilterAfter(new MfaEnrolmentFilter(problems), AccessIdentityFilter.class)
                 .addFilterAfter(new IdempotencyFilter(jdbc, json, problems), AuthorizationFilter.class);
         return http.build();
     }

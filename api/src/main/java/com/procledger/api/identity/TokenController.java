@@ -6,7 +6,9 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.procledger.domain.tenant.TenantScoped;
 import com.procledger.projections.identity.UserAccounts;
+import com.procledger.projections.tenant.Tenants;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -32,12 +34,14 @@ public class TokenController {
     private final LoginThrottle throttle;
     private final RefreshTokens refreshTokens;
     private final Mfa mfa;
+    private final Tenants tenants;
     /** Compared against when the email is unknown, so both failures take the same bcrypt time. */
     private final String decoyHash;
 
     public TokenController(UserAccounts users, BCryptPasswordEncoder passwords, TokenIssuer tokens,
-                           LoginThrottle throttle, RefreshTokens refreshTokens, Mfa mfa) {
+                           LoginThrottle throttle, RefreshTokens refreshTokens, Mfa mfa, Tenants tenants) {
         this.users = users;
+        this.tenants = tenants;
         this.mfa = mfa;
         this.refreshTokens = refreshTokens;
         this.throttle = throttle;
@@ -96,6 +100,13 @@ public class TokenController {
         return ResponseEntity.ok(pair(user.get(), refreshTokens.start(user.get().id()), access));
     }
 
+    /** The idle time-out of the user's tenant, if it sets one. */
+    private java.util.Optional<java.time.Duration> idleTimeout(UUID userId) {
+        return users.find(userId).flatMap(user -> tenants.find(user.tenantId()))
+                .map(tenant -> tenant.securityPolicy().idleTimeoutMinutes())
+                .map(java.time.Duration::ofMinutes);
+    }
+
     private static ResponseEntity<ProblemDetail> unauthorized(String detail) {
         return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
                 .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
@@ -103,7 +114,9 @@ public class TokenController {
     }
 
     private TokenResponse pair(UserAccounts.UserAccount user, RefreshTokens.Issued refresh, AccessContext access) {
-        var token = tokens.issue(user, refresh.familyId());
+        boolean enrolmentOnly = !TenantScoped.PLATFORM.equals(user.tenantId()) && !mfa.enabled(user.id())
+                && tenants.find(user.tenantId()).map(t -> t.securityPolicy().mfaRequiredFor(user.roles())).orElse(false);
+        var token = tokens.issue(user, refresh.familyId(), enrolmentOnly);
         access.identify(user.id().toString(), user.tenantId(), token.id());
         return new TokenResponse(token.value(), "Bearer", token.expiresIn().toSeconds(), refresh.token());
     }
@@ -113,7 +126,7 @@ public class TokenController {
     public ResponseEntity<?> refresh(@Valid @RequestBody RefreshRequest request, HttpServletRequest http) {
         var access = AccessContext.of(http);
         try {
-            var rotated = refreshTokens.rotate(request.refreshToken());
+            var rotated = refreshTokens.rotate(request.refreshToken(), this::idleTimeout);
             var user = users.find(rotated.userId()).filter(UserAccounts.UserAccount::active);
             if (user.isEmpty()) {
                 throw new RefreshTokens.Refused("the account is gone", rotated.userId());

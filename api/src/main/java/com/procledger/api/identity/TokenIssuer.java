@@ -25,6 +25,8 @@ public class TokenIssuer {
     public static final String FAMILY = "fam";
     /** Issue time in milliseconds: {@code iat} has whole seconds, too coarse to tell a token issued just after a revocation. */
     public static final String ISSUED_MS = "iat_ms";
+    /** Set when the tenant requires a second factor the user has not turned on: the token can only turn it on. */
+    public static final String MFA_ENROLMENT_ONLY = "mfa_enrolment_only";
 
     private final JwtEncoder encoder;
     private final Duration ttl;
@@ -45,7 +47,7 @@ public class TokenIssuer {
         return ttl;
     }
 
-    public AccessToken issue(UserAccount user, UUID family) {
+    public AccessToken issue(UserAccount user, UUID family, boolean mfaEnrolmentOnly) {
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
         var claims = JwtClaimsSet.builder()
@@ -57,6 +59,9 @@ public class TokenIssuer {
                 .claim(ROLES, user.roles().stream().map(Role::name).sorted().toList())
                 .claim(FAMILY, family.toString())
                 .claim(ISSUED_MS, now.toEpochMilli());
+        if (mfaEnrolmentOnly) {
+            claims.claim(MFA_ENROLMENT_ONLY, true);
+        }
         if (!user.tenantId().equals(com.procledger.domain.tenant.TenantScoped.PLATFORM)) {
             claims.claim(TENANT, user.tenantId().toString());
         }

@@ -84,11 +84,27 @@ public class TenantController {
     public record Policy(int version, List<ApprovalStep> steps) {
     }
 
-    public record TenantResponse(UUID id, String name, String currency, Policy approvalPolicy, Instant createdAt) {
+    public record TenantResponse(UUID id, String name, String currency, Policy approvalPolicy, Instant createdAt,
+                                 Tenants.SecurityPolicy securityPolicy) {
         static TenantResponse of(TenantView view) {
             return new TenantResponse(view.id(), view.name(), view.currency(),
-                    new Policy(view.policyVersion(), view.policy()), view.createdAt());
+                    new Policy(view.policyVersion(), view.policy()), view.createdAt(), view.securityPolicy());
         }
+    }
+
+    /** @param idleTimeoutMinutes null: sessions do not end for being idle (only when their refresh token expires) */
+    public record SecurityPolicyRequest(boolean mfaForEveryone, @Size(max = 10) Set<@NotNull Role> mfaRoles,
+                                        Long idleTimeoutMinutes) {
+    }
+
+    @PutMapping("/{tenantId}/security-policy")
+    public Tenants.SecurityPolicy changeSecurityPolicy(@PathVariable UUID tenantId,
+                                                      @Valid @RequestBody SecurityPolicyRequest request, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.TENANT_ADMIN);
+        commands.sendAndSettle(new com.procledger.domain.tenant.TenantCommands.ChangeSecurityPolicy(tenantId,
+                request.mfaForEveryone(), request.mfaRoles(), request.idleTimeoutMinutes(), caller.userId()),
+                caller.commandMetadata());
+        return tenants.get(tenantId).securityPolicy();
     }
 
     public record UserResponse(UUID id, String email, String name, Set<Role> roles, String department, Instant createdAt) {

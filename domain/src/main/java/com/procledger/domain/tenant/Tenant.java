@@ -4,6 +4,8 @@ import com.procledger.domain.DomainException;
 import com.procledger.domain.Money;
 import com.procledger.domain.approval.ApprovalPolicy;
 import com.procledger.domain.tenant.TenantCommands.ChangeApprovalPolicy;
+import com.procledger.domain.tenant.TenantCommands.ChangeSecurityPolicy;
+import com.procledger.domain.tenant.TenantEvent.SecurityPolicyChanged;
 import com.procledger.domain.tenant.TenantCommands.CreateTenant;
 import com.procledger.domain.tenant.TenantEvent.ApprovalPolicyChanged;
 import com.procledger.domain.tenant.TenantEvent.TenantCreated;
@@ -44,6 +46,21 @@ public class Tenant {
     public void handle(ChangeApprovalPolicy command) {
         var policy = new ApprovalPolicy(command.steps());
         apply(new ApprovalPolicyChanged(tenantId, policyVersion + 1, policy.steps(), command.changedBy()));
+    }
+
+    /** Idle time-outs between five minutes and thirty days; OPERATOR is not a tenant role. */
+    @CommandHandler
+    public void handle(ChangeSecurityPolicy command) {
+        var roles = command.mfaRoles() == null ? java.util.Set.<com.procledger.domain.identity.Role>of() : command.mfaRoles();
+        if (roles.contains(com.procledger.domain.identity.Role.OPERATOR)) {
+            throw new DomainException.Invalid("OPERATOR is a platform role, not one of the tenant's");
+        }
+        Long idle = command.idleTimeoutMinutes();
+        if (idle != null && (idle < 5 || idle > 30L * 24 * 60)) {
+            throw new DomainException.Invalid("idleTimeoutMinutes must be between 5 and 43200 (30 days), or null for none");
+        }
+        apply(new SecurityPolicyChanged(tenantId, command.mfaForEveryone(),
+                roles.isEmpty() ? java.util.Set.of() : java.util.EnumSet.copyOf(roles), idle, command.changedBy()));
     }
 
     @EventSourcingHandler

@@ -17,4 +17,10 @@ public final class TenantCommands {
 
     public record ChangeApprovalPolicy(@TargetAggregateIdentifier UUID tenantId, List<ApprovalStep> steps, UUID changedBy) {
     }
+
+    /** @param idleTimeoutMinutes sessions unused for longer end (refresh refused); null for none */
+    public record ChangeSecurityPolicy(@TargetAggregateIdentifier UUID tenantId, boolean mfaForEveryone,
+                                       java.util.Set<com.procledger.domain.identity.Role> mfaRoles,
+                                       Long idleTimeoutMinutes, UUID changedBy) {
+    }
 }

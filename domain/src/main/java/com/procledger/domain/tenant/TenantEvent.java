@@ -15,4 +15,12 @@ public sealed interface TenantEvent extends TenantScoped {
     record ApprovalPolicyChanged(UUID tenantId, int version, List<ApprovalStep> steps, UUID changedBy)
             implements TenantEvent {
     }
+
+    /**
+     * Who must sign in with a second factor (everyone, or holders of {@code mfaRoles}), and after how many minutes
+     * without use a session ends ({@code idleTimeoutMinutes}, null for never).
+     */
+    record SecurityPolicyChanged(UUID tenantId, boolean mfaForEveryone, java.util.Set<com.procledger.domain.identity.Role> mfaRoles,
+                                 Long idleTimeoutMinutes, UUID changedBy) implements TenantEvent {
+    }
 }

@@ -44,4 +44,19 @@ class TenantTest {
                 .when(new ChangeApprovalPolicy(TENANT, steps, OPERATOR))
                 .expectEvents(new ApprovalPolicyChanged(TENANT, 2, steps, OPERATOR));
     }
+
+    @Test
+    void givenTenant_whenSecurityPolicyChanged_thenItIsRecordedAndCheckedForSenseFirst() {
+        var created = new TenantCreated(TENANT, "Acme", "EUR", OPERATOR);
+        fixture.given(created)
+                .when(new TenantCommands.ChangeSecurityPolicy(TENANT, false, java.util.Set.of(Role.FINANCE, Role.TENANT_ADMIN), 60L, OPERATOR))
+                .expectEvents(new TenantEvent.SecurityPolicyChanged(TENANT, false,
+                        java.util.EnumSet.of(Role.FINANCE, Role.TENANT_ADMIN), 60L, OPERATOR));
+        fixture.given(created)
+                .when(new TenantCommands.ChangeSecurityPolicy(TENANT, true, java.util.Set.of(Role.OPERATOR), null, OPERATOR))
+                .expectException(com.procledger.domain.DomainException.Invalid.class);
+        fixture.given(created)
+                .when(new TenantCommands.ChangeSecurityPolicy(TENANT, true, null, 2L, OPERATOR))
+                .expectException(com.procledger.domain.DomainException.Invalid.class);
+    }
 }

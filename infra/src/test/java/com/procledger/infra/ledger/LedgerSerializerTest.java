@@ -58,6 +58,8 @@ class LedgerSerializerTest {
             new RequisitionRejected(R, T, 1, "Finance", Role.FINANCE, U, "too pricey"),
             new RequisitionCancelled(R, T, U, null),
             new com.procledger.domain.identity.UserEvent.UserDeactivated(U, T, R, "left the company"),
+            new com.procledger.domain.tenant.TenantEvent.SecurityPolicyChanged(T, false,
+                    EnumSet.of(Role.FINANCE, Role.TENANT_ADMIN), 60L, U),
             new AccessRecorded(T, U.toString(), "requisition.read", "/api/tenants/" + T + "/requisitions/" + R,
                     AccessOutcome.ALLOWED, 200, "203.0.113.7", "curl/8.5.0", "c0ffee00-0000-4000-8000-000000000001",
                     "5f0c2b1e-0000-4000-8000-000000000002"));

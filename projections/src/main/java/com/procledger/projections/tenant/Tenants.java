@@ -35,7 +35,23 @@ public class Tenants {
     }
 
     public record TenantView(UUID id, String name, String currency, int policyVersion, List<ApprovalStep> policy,
-                             Instant createdAt) {
+                             Instant createdAt, SecurityPolicy securityPolicy) {
+    }
+
+    /** Who must use a second factor, and when an unused session ends (null: never). */
+    public record SecurityPolicy(boolean mfaForEveryone, java.util.Set<com.procledger.domain.identity.Role> mfaRoles,
+                                 Long idleTimeoutMinutes) {
+
+        public boolean mfaRequiredFor(java.util.Set<com.procledger.domain.identity.Role> roles) {
+            return mfaForEveryone || roles.stream().anyMatch(mfaRoles::contains);
+        }
+    }
+
+    @EventHandler
+    void on(com.procledger.domain.tenant.TenantEvent.SecurityPolicyChanged event) {
+        jdbc.update("UPDATE tenant_view SET mfa_for_everyone = ?, mfa_roles = ?, idle_timeout_minutes = ? WHERE tenant_id = ?",
+                event.mfaForEveryone(), event.mfaRoles().stream().map(Enum::name).sorted().toArray(String[]::new),
+                event.idleTimeoutMinutes(), event.tenantId());
     }
 
     @EventHandler
@@ -63,9 +79,20 @@ public class Tenants {
     }
 
     public Optional<TenantView> find(UUID tenantId) {
-        return jdbc.query("SELECT tenant_id, name, currency, policy_version, policy, created_at FROM tenant_view WHERE tenant_id = ?",
-                (rs, i) -> new TenantView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3).strip(), rs.getInt(4),
-                        ReadModelJson.read(rs.getString(5), STEPS), rs.getTimestamp(6).toInstant()), tenantId)
+        return jdbc.query("""
+                SELECT tenant_id, name, currency, policy_version, policy, created_at, mfa_for_everyone, mfa_roles,
+                    idle_timeout_minutes FROM tenant_view WHERE tenant_id = ?""",
+                (rs, i) -> {
+                    var roles = java.util.EnumSet.noneOf(com.procledger.domain.identity.Role.class);
+                    for (String role : (String[]) rs.getArray(8).getArray()) {
+                        roles.add(com.procledger.domain.identity.Role.valueOf(role));
+                    }
+                    long idle = rs.getLong(9);
+                    Long idleOrNull = rs.wasNull() ? null : idle;
+                    return new TenantView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3).strip(),
+                            rs.getInt(4), ReadModelJson.read(rs.getString(5), STEPS), rs.getTimestamp(6).toInstant(),
+                            new SecurityPolicy(rs.getBoolean(7), roles, idleOrNull));
+                }, tenantId)
                 .stream().findFirst();
     }
 }
