@@ -49,7 +49,18 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
      * @param maxBodyBytes     larger request bodies get 413
      * @param readModelTimeout how long a command's answer waits for the read models to show its change
      */
-    public record Http(@DefaultValue("1048576") long maxBodyBytes, @DefaultValue("5s") Duration readModelTimeout) {
+    public record Http(@DefaultValue("1048576") long maxBodyBytes, @DefaultValue("5s") Duration readModelTimeout,
+                       @DefaultValue Tls tls) {
+    }
+
+    /**
+     * @param plain       serve plain HTTP instead of HTTPS: for local use only, and only when asked for
+     * @param certificate PEM certificate (chain) to serve; with {@code privateKey}. Empty: a self-signed one is
+     *                    generated on the first start into {@code <data dir>/tls/}
+     * @param privateKey  its PEM private key (PKCS#8)
+     */
+    public record Tls(@DefaultValue("false") boolean plain, @DefaultValue("") String certificate,
+                      @DefaultValue("") String privateKey) {
     }
 
     /**

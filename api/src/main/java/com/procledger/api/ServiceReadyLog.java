@@ -14,7 +14,9 @@ class ServiceReadyLog {
 
     @EventListener
     void on(WebServerInitializedEvent event) {
-        log.info("ProcLedger listening on port {} (OpenAPI at /v3/api-docs, health at /actuator/health)",
-                event.getWebServer().getPort());
+        boolean tls = !event.getApplicationContext().getEnvironment()
+                .getProperty("procledger.http.tls.plain", Boolean.class, false);
+        log.info("ProcLedger listening on {}://localhost:{} (OpenAPI at /v3/api-docs, health at /actuator/health)",
+                tls ? "https" : "http", event.getWebServer().getPort());
     }
 }

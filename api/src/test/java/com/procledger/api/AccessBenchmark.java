@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What recording every access costs REST throughput (docs/benchmarks.md), printed, never asserted: the real
- * service on an embedded PostgreSQL (fsync on), clients over HTTP reading a requisition, with access recording
+ * service on an embedded PostgreSQL (fsync on; plain HTTP, so that TLS costs count for neither side), clients over HTTP reading a requisition, with access recording
  * on and off in the same run, in on/off/off/on order so that drift favours neither side.
  * Run with {@code bin/bench-access [clients] [secondsPerRound]}.
  */
@@ -40,7 +40,8 @@ public final class AccessBenchmark {
         String password = "bench-password-" + UUID.randomUUID();
         ConfigurableApplicationContext context = SpringApplication.run(ProcLedgerApplication.class,
                 "--procledger.data-dir=" + dir, "--server.port=0", "--procledger.bootstrap-password=" + password,
-                "--logging.level.root=WARN");
+                "--logging.level.root=WARN",
+                "--procledger.http.tls.plain=true");
         try {
             int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
             String base = "http://localhost:" + port;

@@ -31,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "procledger.passwords.bcrypt-cost=4",
         "procledger.passwords.allow-cost-below12-for-tests=true",
+        // plain HTTP, as explicitly allowed for local use; HTTPS itself is tested in TlsHttpTest
+        "procledger.http.tls.plain=true",
         // every test signs in from 127.0.0.1: the per-address throttle is tested in LoginThrottleTest
         "procledger.passwords.throttle-after-ip-failures=1000",
         // every test calls from 127.0.0.1, thousands of times a minute: limits are tested in RateLimitHttpTest

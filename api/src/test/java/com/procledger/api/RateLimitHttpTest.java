@@ -22,9 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Rate limits, in an application of its own (own data directory, small limits), since the shared test application
  * must not limit the thousands of requests the other tests send from one address.
  */
+@org.junit.jupiter.api.Tag("own-application")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "procledger.passwords.bcrypt-cost=4",
         "procledger.passwords.allow-cost-below12-for-tests=true",
+        "procledger.http.tls.plain=true",
         "procledger.bootstrap-password=" + RateLimitHttpTest.PASSWORD,
         "procledger.rate-limit.per-token=5",
         "procledger.rate-limit.per-ip=12",
