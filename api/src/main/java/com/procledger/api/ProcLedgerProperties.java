@@ -22,6 +22,7 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
                                    @DefaultValue Ledger ledger,
                                    @DefaultValue Access access,
                                    @DefaultValue RateLimit rateLimit,
+                                   @DefaultValue Secrets secrets,
                                    @DefaultValue("") String bootstrapPassword) {
 
     /**
@@ -102,5 +103,13 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
      */
     public record RateLimit(@DefaultValue("600") long perToken, @DefaultValue("1200") long perIp,
                             @DefaultValue("1m") java.time.Duration period) {
+    }
+
+    /**
+     * Where the key-encryption key of the secrets keyset comes from: a passphrase (PBKDF2), or a key file (32
+     * random bytes, base64). With neither, a key file is generated under the data directory (fine for trying it
+     * out; in production keep the passphrase or the key file away from the database and its backups).
+     */
+    public record Secrets(@DefaultValue("") String passphrase, @DefaultValue("") String keyFile) {
     }
 }

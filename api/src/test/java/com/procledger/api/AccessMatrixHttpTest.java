@@ -91,7 +91,8 @@ class AccessMatrixHttpTest extends HttpTestSupport {
         List<Row> rows = matrix();
         assertThat(rows.getFirst().expected().keySet()).containsExactlyElementsOf(tokens.keySet());
         List<String> documented = rows.stream()
-                .map(row -> row.endpoint().replace("{t}", "{tenantId}").replace("{u}", "{userId}")).toList();
+                .map(row -> row.endpoint().replace("{t}", "{tenantId}").replace("{u}", "{userId}")
+                        .replace("{k}", "{keyId}").replace("{n}", "{name}")).toList();
         List<String> served = AccessActions.ENDPOINTS.stream()
                 .filter(endpoint -> !endpoint.action().startsWith("auth.") && !endpoint.pattern().startsWith("/api/me/"))
                 .map(endpoint -> endpoint.method() + " " + endpoint.pattern()).toList();
@@ -122,6 +123,16 @@ class AccessMatrixHttpTest extends HttpTestSupport {
             default -> existing;
         };
         String path = row.path().replace("{t}", tenant.id.toString()).replace("{id}", id.toString());
+        if (path.contains("{k}")) {
+            Response key = post(tenant.path("/api-keys"), tenant.admin, Map.of("name", "k-" + suffix,
+                    "roles", List.of("REQUESTER"), "validDays", 1));
+            path = path.replace("{k}", key.json().get("id").asString());
+        }
+        if (path.contains("{n}")) {
+            String name = "s-" + suffix;
+            assertThat(send("PUT", tenant.path("/secrets/" + name), tenant.admin, Map.of("value", "v")).status()).isEqualTo(204);
+            path = path.replace("{n}", name);
+        }
         if (path.contains("{u}")) {
             Response user = post(tenant.path("/users"), tenant.admin, Map.of("email", "cut-" + suffix + "@example.test",
                     "name", "Cut", "password", PASSWORD, "roles", List.of("REQUESTER")));
@@ -136,6 +147,8 @@ class AccessMatrixHttpTest extends HttpTestSupport {
                     List.of(Map.of("name", "Manager", "role", "APPROVER", "minAmount", "0")));
             case "POST /api/tenants/{t}/requisitions" -> requisition("10.00");
             case "PUT /api/tenants/{t}/security-policy" -> Map.of("mfaForEveryone", false, "mfaRoles", List.of());
+            case "POST /api/tenants/{t}/api-keys" -> Map.of("name", "k-" + suffix, "roles", List.of("REQUESTER"), "validDays", 1);
+            case "PUT /api/tenants/{t}/secrets/{n}" -> Map.of("value", "secret-" + suffix);
             case "POST /api/tenants/{t}/requisitions/{id}/reject" -> Map.of("reason", "not this quarter");
             default -> null;
         };

@@ -1,5 +1,6 @@
 package com.procledger.api.identity;
 
+import com.procledger.api.integration.SecretsKeyset;
 import com.procledger.domain.DomainException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -32,9 +33,12 @@ public class Mfa {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    /** TOTP secrets are stored sealed, bound to their user. */
+    private final SecretsKeyset keyset;
 
-    public Mfa(JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock) {
+    public Mfa(JdbcTemplate jdbc, TransactionTemplate transactions, Clock clock, SecretsKeyset keyset) {
         this.jdbc = jdbc;
+        this.keyset = keyset;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -58,7 +62,7 @@ public class Mfa {
                 INSERT INTO mfa_totp (user_id, secret, created_at) VALUES (?, ?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret, created_at = EXCLUDED.created_at,
                     last_used_step = -1 WHERE mfa_totp.confirmed_at IS NULL""",
-                userId, secret, Timestamp.from(clock.instant()));
+                userId, keyset.encrypt(secret, associatedData(userId)), Timestamp.from(clock.instant()));
         String base32 = Totp.base32(secret);
         String label = URLEncoder.encode(ISSUER + ":" + accountName, StandardCharsets.UTF_8).replace("+", "%20");
         return new Enrolment("otpauth://totp/" + label + "?secret=" + base32 + "&issuer=" + ISSUER
@@ -74,7 +78,7 @@ public class Mfa {
                 throw new DomainException.IllegalTransition(enabled(userId) ? "TOTP is on already for this account"
                         : "start the enrolment first (POST /api/me/mfa/totp)");
             }
-            long step = Totp.matchingStep(pending.getFirst(), code, clock.instant())
+            long step = Totp.matchingStep(open(userId, pending.getFirst()), code, clock.instant())
                     .orElseThrow(() -> new DomainException.Invalid("the code does not match; check the device's clock"));
             jdbc.update("UPDATE mfa_totp SET confirmed_at = ?, last_used_step = ? WHERE user_id = ?",
                     Timestamp.from(clock.instant()), step, userId);
@@ -104,7 +108,7 @@ public class Mfa {
             if (secrets.isEmpty()) {
                 return false;
             }
-            var step = Totp.matchingStep(secrets.getFirst(), given, clock.instant());
+            var step = Totp.matchingStep(open(userId, secrets.getFirst()), given, clock.instant());
             // the step only moves forward: a code (or an older one) presented again finds no row to update
             return step.isPresent() && jdbc.update(
                     "UPDATE mfa_totp SET last_used_step = ? WHERE user_id = ? AND last_used_step < ?",
@@ -113,6 +117,18 @@ public class Mfa {
         return jdbc.update("""
                 UPDATE mfa_recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL""",
                 Timestamp.from(clock.instant()), userId, sha256(given.toUpperCase(Locale.ROOT))) == 1;
+    }
+
+    private static byte[] associatedData(UUID userId) {
+        return ("totp/" + userId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] open(UUID userId, byte[] sealed) {
+        try {
+            return keyset.decrypt(sealed, associatedData(userId));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("the TOTP secret of " + userId + " cannot be opened", e);
+        }
     }
 
     private static byte[] sha256(String text) {

@@ -31,6 +31,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import tools.jackson.databind.json.JsonMapper;
 
 import com.procledger.api.access.AccessIdentityFilter;
+import com.procledger.api.integration.ApiKeyAuthenticationFilter;
+import com.procledger.api.integration.ApiKeys;
 import com.procledger.api.http.RateLimitFilter;
 import com.procledger.api.http.RateLimiter;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
@@ -51,7 +53,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, Problems problems, JdbcTemplate jdbc, JsonMapper json,
-                            ProcLedgerProperties properties)
+                            ProcLedgerProperties properties, ApiKeys apiKeys)
             throws Exception {
         var authorities = new JwtGrantedAuthoritiesConverter();
         authorities.setAuthoritiesClaimName(TokenIssuer.ROLES);
@@ -85,6 +87,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                                 HttpStatus.FORBIDDEN, "your roles do not allow this", request.getRequestURI())))
                 .addFilterBefore(RateLimitFilter.byAddress(limiter, properties.rateLimit(), problems),
                         BearerTokenAuthenticationFilter.class)
+                .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, problems), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new AccessIdentityFilter(), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(RateLimitFilter.byToken(limiter, properties.rateLimit(), problems), AccessIdentityFilter.class)
                 .addFilterAfter(new MfaEnrolmentFilter(problems), AccessIdentityFilter.class)
