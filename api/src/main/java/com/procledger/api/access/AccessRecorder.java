@@ -1,5 +1,6 @@
 package com.procledger.api.access;
 
+import com.procledger.api.database.TenantScopedDataSource;
 import com.procledger.domain.access.AccessEvent.AccessOutcome;
 import com.procledger.domain.access.AccessEvent.AccessRecorded;
 import com.procledger.domain.tenant.TenantScoped;
@@ -98,7 +99,7 @@ public class AccessRecorder {
         if (knownTenants.contains(tenant)) {
             return true;
         }
-        boolean exists = tenants.find(tenant).isPresent();
+        boolean exists = TenantScopedDataSource.unscoped(() -> tenants.find(tenant).isPresent());
         if (exists) {
             knownTenants.add(tenant); // tenants are never deleted while the service runs; unknown ids are not cached
         }
@@ -107,7 +108,9 @@ public class AccessRecorder {
 
     private UUID ownerOf(AccessActions.Match match) {
         UUID id = uuid(match.variables().get("id"));
-        return id != null && match.action().startsWith("requisition.") ? requisitions.ownerOf(id).orElse(null) : null;
+        // across tenants on purpose: a probe of another tenant's id is recorded in that tenant's ledger
+        return id != null && match.action().startsWith("requisition.")
+                ? TenantScopedDataSource.unscoped(() -> requisitions.ownerOf(id).orElse(null)) : null;
     }
 
     private static UUID uuid(String text) {

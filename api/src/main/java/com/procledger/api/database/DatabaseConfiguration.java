@@ -32,7 +32,7 @@ public class DatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
     @Primary
-    DataSource dataSource(ProcLedgerProperties properties, ObjectProvider<EmbeddedDatabase> embedded) {
+    TenantScopedDataSource dataSource(ProcLedgerProperties properties, ObjectProvider<EmbeddedDatabase> embedded) {
         var db = properties.db();
         var pool = new HikariDataSource();
         pool.setPoolName("procledger");
@@ -44,25 +44,32 @@ public class DatabaseConfiguration {
             log.info("Using the external PostgreSQL at {} as {}", withoutSecrets(db.url()), db.user());
         } else {
             EmbeddedDatabase database = embedded.getObject();
-            pool.setJdbcUrl(database.jdbcUrl());
-            pool.setUsername(EmbeddedDatabase.USER);
-            log.info("Using the embedded PostgreSQL: data in {}", database.directory());
+            pool.setJdbcUrl(database.appJdbcUrl());
+            pool.setUsername(EmbeddedDatabase.APP_USER);
+            log.info("Using the embedded PostgreSQL as {} (migrations as {}): data in {}", EmbeddedDatabase.APP_USER,
+                    EmbeddedDatabase.USER, database.directory());
         }
-        return pool;
+        return new TenantScopedDataSource(pool);
     }
 
-    /** Migrations as the schema owner, when one is configured: the service's own role cannot alter the ledger. */
+    /**
+     * Migrations as the schema owner: on the embedded database always (its superuser), on an external one when an
+     * owner is configured. The service's own role cannot alter the ledger.
+     */
     @Bean(destroyMethod = "close")
     @FlywayDataSource
-    @ConditionalOnExpression("!'${procledger.db.owner-user:}'.isBlank()")
-    DataSource migrationDataSource(ProcLedgerProperties properties) {
+    @ConditionalOnExpression("!'${procledger.db.owner-user:}'.isBlank() or '${procledger.db.url:}'.isBlank()")
+    DataSource migrationDataSource(ProcLedgerProperties properties, ObjectProvider<EmbeddedDatabase> embedded) {
         var db = properties.db();
-        if (!db.external()) {
-            throw new IllegalStateException("PROCLEDGER_DB_OWNER_USER needs an external database (PROCLEDGER_DB_URL)");
-        }
         var pool = new HikariDataSource();
         pool.setPoolName("procledger-migrations");
         pool.setMaximumPoolSize(2);
+        if (!db.external()) {
+            EmbeddedDatabase database = embedded.getObject();
+            pool.setJdbcUrl(database.jdbcUrl());
+            pool.setUsername(EmbeddedDatabase.USER);
+            return pool;
+        }
         pool.setJdbcUrl(db.url());
         pool.setUsername(db.ownerUser());
         pool.setPassword(db.ownerPassword());

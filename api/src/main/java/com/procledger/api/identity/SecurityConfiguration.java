@@ -91,6 +91,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                 .addFilterAfter(new AccessIdentityFilter(), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(RateLimitFilter.byToken(limiter, properties.rateLimit(), problems), AccessIdentityFilter.class)
                 .addFilterAfter(new MfaEnrolmentFilter(problems), AccessIdentityFilter.class)
+                .addFilterAfter(new com.procledger.api.tenant.TenantScopeFilter(), AccessIdentityFilter.class)
                 .addFilterAfter(new IdempotencyFilter(jdbc, json, problems), AuthorizationFilter.class);
         return http.build();
     }

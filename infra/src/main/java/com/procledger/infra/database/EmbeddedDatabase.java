@@ -19,6 +19,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public static final String DATABASE = "procledger";
     public static final String USER = "postgres";
+    /**
+     * The role the service runs as on the embedded database: no superuser, so that row-level security applies to
+     * it, and only the privileges the migrations grant (the same least privilege as in production, README).
+     */
+    public static final String APP_USER = "procledger_app";
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
     private final EmbeddedPostgres postgres;
@@ -60,6 +65,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (!exists.executeQuery().next()) {
                 connection.createStatement().execute("CREATE DATABASE " + DATABASE);
             }
+            var role = connection.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?");
+            role.setString(1, APP_USER);
+            if (!role.executeQuery().next()) {
+                connection.createStatement().execute("CREATE ROLE " + APP_USER + " LOGIN NOSUPERUSER NOBYPASSRLS");
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("could not create the database " + DATABASE, e);
         }
@@ -67,6 +77,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public String jdbcUrl() {
         return postgres.getJdbcUrl(USER, DATABASE);
+    }
+
+    /** The same database, as the service's own role (the embedded server trusts local connections). */
+    public String appJdbcUrl() {
+        return postgres.getJdbcUrl(APP_USER, DATABASE);
     }
 
     public Path directory() {
