@@ -81,6 +81,16 @@ class MfaHttpTest extends HttpTestSupport {
         assertThat(signIn(email, recovery.get(3)).status()).isEqualTo(200);
         assertThat(signIn(email, recovery.get(3)).status()).isEqualTo(401);
         assertThat(signIn(email, recovery.get(4).toLowerCase()).status()).isEqualTo(200);
+
+        // the refused sign-ins (missing, used, wrong, replayed codes and a reused recovery code) are denials in the ledger
+        String compliance = tenant.addUser("compliance", List.of("COMPLIANCE"));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long denied = 0;
+        while (denied < 5 && System.nanoTime() < deadline) {
+            denied = get(tenant.path("/access-events?action=auth.token&outcome=DENIED"), compliance).json()
+                    .get("total").asLong();
+        }
+        assertThat(denied).isEqualTo(5);
     }
 
     @Test
