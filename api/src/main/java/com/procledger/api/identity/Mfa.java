@@ -8,8 +8,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -90,7 +88,7 @@ public class Mfa {
                 String recovery = Totp.base32(random).substring(0, 10);
                 recovery = recovery.substring(0, 5) + "-" + recovery.substring(5);
                 codes.add(recovery);
-                jdbc.update("INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES (?, ?)", userId, sha256(recovery));
+                jdbc.update("INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES (?, ?)", userId, Sha256.of(recovery));
             }
             return codes;
         });
@@ -116,7 +114,7 @@ public class Mfa {
         }
         return jdbc.update("""
                 UPDATE mfa_recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL""",
-                Timestamp.from(clock.instant()), userId, sha256(given.toUpperCase(Locale.ROOT))) == 1;
+                Timestamp.from(clock.instant()), userId, Sha256.of(given.toUpperCase(Locale.ROOT))) == 1;
     }
 
     private static byte[] associatedData(UUID userId) {
@@ -131,11 +129,4 @@ public class Mfa {
         }
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
 }

@@ -3,9 +3,7 @@ package com.procledger.api.identity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -74,7 +72,7 @@ public class RefreshTokens {
         Instant now = clock.instant();
         jdbc.update("""
                 INSERT INTO refresh_tokens (id, family_id, user_id, secret_hash, issued_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?)""", id, familyId, userId, sha256(secretText), Timestamp.from(now),
+                VALUES (?, ?, ?, ?, ?, ?)""", id, familyId, userId, Sha256.of(secretText), Timestamp.from(now),
                 Timestamp.from(now.plus(ttl)));
         return new Issued(id + "." + secretText, familyId);
     }
@@ -104,7 +102,7 @@ public class RefreshTokens {
                     (rs, i) -> new Row(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getBytes(3),
                             rs.getTimestamp(4).toInstant(), rs.getBoolean(5), rs.getBoolean(6),
                             rs.getTimestamp(7).toInstant()), tokenId);
-            if (rows.isEmpty() || !MessageDigest.isEqual(rows.getFirst().hash(), sha256(secret))) {
+            if (rows.isEmpty() || !MessageDigest.isEqual(rows.getFirst().hash(), Sha256.of(secret))) {
                 refused[0] = new Refused("unknown refresh token", null);
                 return null;
             }
@@ -160,11 +158,4 @@ public class RefreshTokens {
         }
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
 }

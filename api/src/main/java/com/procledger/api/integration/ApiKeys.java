@@ -1,12 +1,11 @@
 package com.procledger.api.integration;
 
+import com.procledger.api.identity.Sha256;
 import com.procledger.domain.identity.Role;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -60,7 +59,7 @@ public class ApiKeys {
         jdbc.update("""
                 INSERT INTO api_keys (id, tenant_id, name, roles, secret_hash, created_at, created_by, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", id, tenantId, name,
-                roles.stream().map(Role::name).sorted().toArray(String[]::new), sha256(secretText),
+                roles.stream().map(Role::name).sorted().toArray(String[]::new), Sha256.of(secretText),
                 Timestamp.from(now), by, Timestamp.from(expires));
         return new Created(id, PREFIX + id.toString().replace("-", "") + "_" + secretText, expires);
     }
@@ -99,7 +98,7 @@ public class ApiKeys {
             return Optional.empty();
         }
         Row row = rows.getFirst();
-        if (!MessageDigest.isEqual(row.hash(), sha256(parts[1])) || row.revoked() || !row.expires().isAfter(now)) {
+        if (!MessageDigest.isEqual(row.hash(), Sha256.of(parts[1])) || row.revoked() || !row.expires().isAfter(now)) {
             return Optional.empty();
         }
         jdbc.update("UPDATE api_keys SET last_used_at = ? WHERE id = ?", Timestamp.from(now), id);
@@ -116,11 +115,4 @@ public class ApiKeys {
         return timestamp == null ? null : timestamp.toInstant();
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
 }

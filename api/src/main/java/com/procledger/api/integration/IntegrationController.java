@@ -9,7 +9,6 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -76,7 +75,7 @@ public class IntegrationController {
 
     @PutMapping("/api/tenants/{tenantId}/secrets/{name}")
     public ResponseEntity<Void> putSecret(@PathVariable UUID tenantId,
-                                          @PathVariable @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,63}") String name,
+                                          @PathVariable String name,
                                           @Valid @RequestBody SecretValue body, Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.TENANT_ADMIN);
         if (!name.matches("[a-z0-9][a-z0-9-]{0,63}")) {
