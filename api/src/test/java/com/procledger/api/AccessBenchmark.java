@@ -88,6 +88,14 @@ public final class AccessBenchmark {
             System.out.printf(Locale.ROOT, "mean: recording on %.0f requests/s, off %.0f requests/s: %.1f%% lower with it on%n",
                     meanOn, meanOff, 100 * (meanOff - meanOn) / meanOff);
             var jdbc = context.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
+            // where the database's work goes: rows written per table over the whole run
+            jdbc.query("""
+                    SELECT relname, n_tup_ins, n_tup_upd FROM pg_stat_user_tables
+                    WHERE relname IN ('ledger_events', 'access_log', 'tokenentry', 'ledger_head', 'ledger_tenant_heads')
+                    ORDER BY relname""", rs -> {
+                System.out.printf(Locale.ROOT, "table %-20s inserts %,10d updates %,10d%n", rs.getString(1),
+                        rs.getLong(2), rs.getLong(3));
+            });
             System.out.printf(Locale.ROOT, "access events in the tenant's ledger: %,d in %,d transactions%n",
                     jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE tenant_id = ?::uuid AND event_type = 'AccessRecorded'", Long.class, tenant),
                     jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE tenant_id = ?::uuid AND event_type = 'AccessRecorded'", Long.class, tenant));
