@@ -80,12 +80,14 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
      * @param bcryptCost                  work factor of stored password hashes (2^cost rounds), at least 12
      * @param throttleAfterAccountFailures failed sign-ins for one account before each further one must wait
      * @param throttleAfterIpFailures     failed sign-ins from one address before each further one must wait
-     * @param throttleMaxDelay            the wait doubles per failure up to this
+     * @param throttleFirstDelay          the wait after the threshold is reached...
+     * @param throttleMaxDelay            ...doubles per failure up to this
      * @param allowCostBelow12ForTests    a cost below 12 is refused unless this is set (tests hash with 4)
      */
     public record Passwords(@DefaultValue("12") int bcryptCost, @DefaultValue("12") int minLength,
                             @DefaultValue("5") int throttleAfterAccountFailures,
                             @DefaultValue("20") int throttleAfterIpFailures,
+                            @DefaultValue("1s") Duration throttleFirstDelay,
                             @DefaultValue("15m") Duration throttleMaxDelay,
                             @DefaultValue("false") boolean allowCostBelow12ForTests) {
     }

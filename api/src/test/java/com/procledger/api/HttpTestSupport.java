@@ -35,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "procledger.http.tls.plain=true",
         // every test signs in from 127.0.0.1: the per-address throttle is tested in LoginThrottleTest
         "procledger.passwords.throttle-after-ip-failures=1000",
+        // long enough that a slow machine cannot outwait it between two requests of PasswordPolicyHttpTest
+        "procledger.passwords.throttle-first-delay=60s",
         // every test calls from 127.0.0.1, thousands of times a minute: limits are tested in RateLimitHttpTest
         "procledger.rate-limit.per-ip=10000000", "procledger.rate-limit.per-token=10000000",
         "procledger.ledger.checkpoint-every-events=20",

@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Slows down password guessing: after {@code accountThreshold} failed sign-ins for one account, or
  * {@code ipThreshold} from one address (whatever accounts they named), further attempts are refused for a delay
- * that doubles with every failure (1 s, 2 s, 4 s, ... up to {@code maxDelay}), without even checking the password.
+ * that doubles with every failure ({@code firstDelay}, by default 1 s, then 2 s, 4 s, ... up to {@code maxDelay}),
+ * without even checking the password.
  * A success clears the account's count; counts older than {@code maxDelay} are forgotten. Unknown accounts count
  * like known ones, so the throttle does not reveal which exist. In memory, per instance.
  */
@@ -25,11 +26,13 @@ public final class LoginThrottle {
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
     private final int accountThreshold;
     private final int ipThreshold;
+    private final Duration firstDelay;
     private final Duration maxDelay;
     private final Clock clock;
 
-    public LoginThrottle(int accountThreshold, int ipThreshold, Duration maxDelay, Clock clock) {
+    public LoginThrottle(int accountThreshold, int ipThreshold, Duration firstDelay, Duration maxDelay, Clock clock) {
         this.accountThreshold = accountThreshold;
+        this.firstDelay = firstDelay;
         this.ipThreshold = ipThreshold;
         this.maxDelay = maxDelay;
         this.clock = clock;
@@ -62,7 +65,7 @@ public final class LoginThrottle {
             return Duration.ZERO;
         }
         int doublings = Math.min(f.count() - threshold, 20);
-        Duration delay = Duration.ofSeconds(1L << doublings);
+        Duration delay = firstDelay.multipliedBy(1L << doublings);
         Instant until = f.last().plus(delay.compareTo(maxDelay) > 0 ? maxDelay : delay);
         return until.isAfter(now) ? Duration.between(now, until) : Duration.ZERO;
     }

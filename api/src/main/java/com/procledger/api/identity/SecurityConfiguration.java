@@ -143,7 +143,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
     LoginThrottle loginThrottle(ProcLedgerProperties properties, Clock clock) {
         var passwords = properties.passwords();
         return new LoginThrottle(passwords.throttleAfterAccountFailures(), passwords.throttleAfterIpFailures(),
-                passwords.throttleMaxDelay(), clock);
+                passwords.throttleFirstDelay(), passwords.throttleMaxDelay(), clock);
     }
 
     @Bean

@@ -35,7 +35,7 @@ class LoginThrottleTest {
     }
 
     final TestClock clock = new TestClock();
-    final LoginThrottle throttle = new LoginThrottle(3, 5, Duration.ofMinutes(15), clock);
+    final LoginThrottle throttle = new LoginThrottle(3, 5, Duration.ofSeconds(1), Duration.ofMinutes(15), clock);
 
     @Test
     void anAccountIsHeldBackAfterItsThresholdWithADelayThatDoubles() {
