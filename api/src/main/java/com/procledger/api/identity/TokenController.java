@@ -72,19 +72,15 @@ public class TokenController {
         var wait = throttle.retryAfter(request.email(), http.getRemoteAddr());
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
-                    "too many failed sign-ins; try again in " + seconds + " s");
-            return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", Long.toString(seconds))
-                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+            return problem(HttpStatus.TOO_MANY_REQUESTS, "too many failed sign-ins; try again in " + seconds + " s",
+                    Long.toString(seconds));
         }
         String hash = user.map(UserAccounts.UserAccount::passwordHash).orElse(decoyHash);
         boolean matches = passwords.matches(request.password(), hash);
         // a deactivated account gets the same answer as a wrong password
         if (user.isEmpty() || !matches || !user.get().active()) {
             throttle.failed(request.email(), http.getRemoteAddr());
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, "invalid email or password");
-            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+            return unauthorized("invalid email or password");
         }
         if (mfa.enabled(user.get().id())) {
             if (request.totp() == null || request.totp().isBlank()) {
@@ -108,9 +104,15 @@ public class TokenController {
     }
 
     private static ResponseEntity<ProblemDetail> unauthorized(String detail) {
-        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
-                .body(ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, detail));
+        return problem(HttpStatus.UNAUTHORIZED, detail, null);
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String detail, String retryAfter) {
+        var answer = ResponseEntity.status(status).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON);
+        if (retryAfter != null) {
+            answer.header("Retry-After", retryAfter);
+        }
+        return answer.body(ProblemDetail.forStatusAndDetail(status, detail));
     }
 
     private TokenResponse pair(UserAccounts.UserAccount user, RefreshTokens.Issued refresh, AccessContext access) {
@@ -136,9 +138,7 @@ public class TokenController {
             if (e.userId() != null) {
                 users.find(e.userId()).ifPresent(u -> access.identify(u.id().toString(), u.tenantId(), null));
             }
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, "invalid refresh token");
-            return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                    .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+            return unauthorized("invalid refresh token");
         }
     }
 

@@ -46,7 +46,7 @@ public class TokenRevocations implements OAuth2TokenValidator<Jwt> {
         notBefore.put(kind + ":" + subject, now);
     }
 
-    public boolean revoked(Jwt jwt) {
+    private boolean revoked(Jwt jwt) {
         Object millis = jwt.getClaims().get(TokenIssuer.ISSUED_MS);
         Instant issued = millis instanceof Number ms ? Instant.ofEpochMilli(ms.longValue())
                 : jwt.getIssuedAt() == null ? Instant.EPOCH : jwt.getIssuedAt();
@@ -62,11 +62,6 @@ public class TokenRevocations implements OAuth2TokenValidator<Jwt> {
         }
         Instant cutoff = notBefore.get(kind + ":" + subject);
         return cutoff != null && !issued.isAfter(cutoff);
-    }
-
-    /** Whether the user's tokens issued at {@code issued} were revoked since. */
-    public boolean userRevokedSince(String userId, Instant issued) {
-        return before(Kind.USER, userId, issued);
     }
 
     public boolean familyRevoked(String familyId) {
