@@ -49,6 +49,8 @@ public class DatabaseConfiguration {
             log.info("Using the embedded PostgreSQL as {} (migrations as {}): data in {}", EmbeddedDatabase.APP_USER,
                     EmbeddedDatabase.USER, database.directory());
         }
+        // one multi-row INSERT per JDBC batch (ledger appends, access-log rows) instead of a statement per row
+        pool.addDataSourceProperty("reWriteBatchedInserts", "true");
         return new TenantScopedDataSource(pool);
     }
 

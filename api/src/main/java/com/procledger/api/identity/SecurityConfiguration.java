@@ -16,7 +16,9 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
@@ -43,6 +45,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Stateless bearer-token security. Open: the token endpoint, health, the OpenAPI document and the ledger's public
@@ -123,6 +126,10 @@ public class SecurityConfiguration implements WebMvcConfigurer {
     JwtDecoder jwtDecoder(KeyPair keys, ProcLedgerProperties properties, Clock clock, TokenRevocations revocations) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) keys.getPublic())
                 .signatureAlgorithm(SignatureAlgorithm.RS256).build();
+        // Our issuer is a name, not a URL: Spring's default converter would try (and fail, with an exception) to
+        // make a URL of it on every request.
+        decoder.setClaimSetConverter(MappedJwtClaimSetConverter.withDefaults(
+                Map.of(JwtClaimNames.ISS, issuer -> issuer == null ? null : issuer.toString())));
         var timestamps = new JwtTimestampValidator(Duration.ofSeconds(5));
         timestamps.setClock(clock);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps,
