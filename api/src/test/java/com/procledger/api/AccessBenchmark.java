@@ -1,9 +1,6 @@
 package com.procledger.api;
 
 import com.procledger.api.access.AccessRecorder;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,32 +26,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AccessBenchmark {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = BenchService.HTTP;
 
     public static void main(String[] args) throws Exception {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
-        Path dir = Files.createTempDirectory("procledger-access-bench-");
-        String password = "bench-password-" + UUID.randomUUID();
-        ConfigurableApplicationContext context = SpringApplication.run(ProcLedgerApplication.class,
-                "--procledger.data-dir=" + dir, "--server.port=0", "--procledger.bootstrap-password=" + password,
-                "--logging.level.root=WARN",
-                "--procledger.http.tls.plain=true",
-                // the benchmark measures recording, not the rate limits that would stop its clients
-                "--procledger.rate-limit.per-token=1000000000", "--procledger.rate-limit.per-ip=1000000000");
-        try {
-            int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-            String base = "http://localhost:" + port;
-            String operator = token(base, "operator@procledger.local", password);
-            String adminEmail = "admin@bench.test";
-            String tenant = send(base, "POST", "/api/tenants", operator, Map.of("name", "Bench", "currency", "EUR",
-                    "admin", Map.of("email", adminEmail, "name", "Admin", "password", password))).get("id").asString();
-            String admin = token(base, adminEmail, password);
-            send(base, "POST", "/api/tenants/" + tenant + "/users", admin, Map.of("email", "req@bench.test",
-                    "name", "Req", "password", password, "roles", List.of("REQUESTER")));
-            String requester = token(base, "req@bench.test", password);
-            String id = send(base, "POST", "/api/tenants/" + tenant + "/requisitions", requester, Map.of("title", "Laptops",
+        try (var service = new BenchService("access")) {
+            var context = service.context;
+            String base = service.base;
+            String tenant = service.tenant;
+            String requester = service.user("req@bench.test", "REQUESTER");
+            String id = service.send("POST", "/api/tenants/" + tenant + "/requisitions", requester, Map.of("title", "Laptops",
                     "department", "Engineering", "vendor", "ACME", "currency", "EUR", "lines", List.of(Map.of(
                             "description", "Laptop", "category", "IT", "quantity", "2", "unitPrice", "650.00"))))
                     .get("id").asString();
@@ -101,11 +82,6 @@ public final class AccessBenchmark {
             System.out.printf(Locale.ROOT, "access events in the tenant's ledger: %,d in %,d transactions%n",
                     jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE tenant_id = ?::uuid AND event_type = 'AccessRecorded'", Long.class, tenant),
                     jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE tenant_id = ?::uuid AND event_type = 'AccessRecorded'", Long.class, tenant));
-        } finally {
-            context.close();
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
         System.exit(0); // Axon leaves a non-daemon janitor thread behind
     }
@@ -175,25 +151,5 @@ public final class AccessBenchmark {
         double others = ((after[0] - before[0]) - (after[2] - before[2])) * msPerTick / requests;
         double idle = 100.0 * (after[1] - before[1]) / ((after[0] - before[0]) + (after[1] - before[1]));
         return String.format(Locale.ROOT, "; CPU ms/request: JVM %.2f, rest %.2f; machine idle %.0f%%", jvm, others, idle);
-    }
-
-    private static String token(String base, String email, String password) throws Exception {
-        return send(base, "POST", "/api/auth/token", null, Map.of("email", email, "password", password))
-                .get("access_token").asString();
-    }
-
-    private static tools.jackson.databind.JsonNode send(String base, String method, String path, String token,
-                                                        Object body) throws Exception {
-        var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        if (token != null) {
-            builder.header("Authorization", "Bearer " + token);
-        }
-        var response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 300) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body());
     }
 }

@@ -121,6 +121,20 @@ public abstract class HttpTestSupport {
         }
     }
 
+    /** A GET whose answer is kept as bytes (ZIP files and the like). */
+    protected HttpResponse<byte[]> getBytes(String path, String token) {
+        try {
+            var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(60))
+                    .header("Authorization", "Bearer " + token).GET().build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     protected Response get(String path, String token, String... headers) {
         return send("GET", path, token, null, headers);
     }

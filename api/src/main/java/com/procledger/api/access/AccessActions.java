@@ -63,7 +63,10 @@ public final class AccessActions {
             new Endpoint("GET", T + "/ledger/verify", "ledger.verify"),
             new Endpoint("POST", T + "/ledger/checkpoints", "ledger.checkpoint"),
             new Endpoint("GET", T + "/ledger/checkpoints", "ledger.checkpoints.read"),
-            new Endpoint("GET", T + "/ledger/checkpoints/latest", "ledger.checkpoints.read"));
+            new Endpoint("GET", T + "/ledger/checkpoints/latest", "ledger.checkpoints.read"),
+            new Endpoint("GET", T + "/ledger/export", "ledger.export"),
+            new Endpoint("GET", T + "/exports/requisitions.csv", "export.requisitions"),
+            new Endpoint("GET", T + "/exports/requisitions.ndjson", "export.requisitions"));
 
     /** Paths that are public and hold no tenant data: not recorded. */
     public static final List<String> NOT_RECORDED = List.of("/api/ledger/public-key");

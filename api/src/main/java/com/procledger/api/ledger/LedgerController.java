@@ -10,6 +10,7 @@ import com.procledger.infra.ledger.LedgerExport.CheckpointLine;
 import com.procledger.infra.ledger.LedgerReader;
 import com.procledger.infra.ledger.LedgerSigner;
 import com.procledger.infra.ledger.PipelinedVerification;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -22,8 +23,12 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.BufferedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * The ledger for compliance teams: its events as NDJSON with their hashes, verification of the chain and of the
@@ -34,6 +39,11 @@ public class LedgerController {
 
     public static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
     public static final MediaType PEM = MediaType.parseMediaType("application/x-pem-file");
+    public static final MediaType ZIP = MediaType.parseMediaType("application/zip");
+    public static final String BUNDLE_EVENTS = "events.ndjson";
+    public static final String BUNDLE_CHECKPOINTS = "checkpoints.json";
+    public static final String BUNDLE_PUBLIC_KEY = "public-key.pem";
+    public static final String BUNDLE_MANIFEST = "manifest.json";
 
     private final LedgerReader reader;
     private final LedgerCheckpoints checkpoints;
@@ -74,6 +84,56 @@ public class LedgerController {
             buffered.flush();
         };
         return ResponseEntity.ok().contentType(NDJSON).body(body);
+    }
+
+    /** What the bundle says about itself, written last (after the events were counted). */
+    public record BundleManifest(UUID tenantId, String exportedAt, long events, long headSeq, String keyId,
+                                 int checkpoints, String verifyWith) {
+    }
+
+    /**
+     * The tenant's ledger for the offline verifier, as one ZIP streamed to the client: {@code checkpoints.json} and
+     * {@code public-key.pem} first, then {@code events.ndjson} read in one snapshot taken after the checkpoints (so
+     * every checkpoint lies inside the exported events), then {@code manifest.json}.
+     */
+    @GetMapping("/api/tenants/{tenantId}/ledger/export")
+    public ResponseEntity<StreamingResponseBody> export(@PathVariable UUID tenantId, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.COMPLIANCE);
+        StreamingResponseBody body = out -> {
+            var zip = new ZipOutputStream(new BufferedOutputStream(out, 1 << 16), StandardCharsets.UTF_8);
+            List<CheckpointLine> lines = checkpoints.all(tenantId).stream().map(LedgerExport::line).toList();
+            zip.putNextEntry(new ZipEntry(BUNDLE_CHECKPOINTS));
+            zip.write(json.writeValueAsBytes(new Items<>(lines)));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry(BUNDLE_PUBLIC_KEY));
+            zip.write(signer.publicKeyPem().getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry(BUNDLE_EVENTS));
+            long[] countAndHead = new long[2];
+            try {
+                reader.inSnapshot(snapshot -> snapshot.forEach(tenantId, 1, Long.MAX_VALUE, record -> {
+                    zip.write(json.writeValueAsBytes(LedgerExport.line(record)));
+                    zip.write('\n');
+                    countAndHead[0]++;
+                    countAndHead[1] = record.ledgerSeq();
+                }));
+            } catch (java.io.IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.io.IOException("could not read the ledger", e);
+            }
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry(BUNDLE_MANIFEST));
+            zip.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(new BundleManifest(tenantId,
+                    Instant.now().toString(), countAndHead[0], countAndHead[1], signer.keyId(), lines.size(),
+                    "java -jar procledger.jar " + VerifyLedgerCommand.NAME + " --bundle THIS_FILE.zip")));
+            zip.closeEntry();
+            zip.finish();
+            zip.flush();
+        };
+        return ResponseEntity.ok().contentType(ZIP)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"ledger-" + tenantId + ".zip\"")
+                .body(body);
     }
 
     @GetMapping("/api/tenants/{tenantId}/ledger/verify")

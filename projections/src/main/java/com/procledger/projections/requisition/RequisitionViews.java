@@ -21,10 +21,12 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.messaging.MetaData;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -33,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /** Requisitions as list rows and as detail: status, money, lines, route and approvals so far. */
 @Component
@@ -168,6 +171,51 @@ public class RequisitionViews {
         List<RequisitionSummary> items = jdbc.query("SELECT *" + where
                 + " ORDER BY created_at DESC, requisition_id LIMIT ? OFFSET ?", SUMMARY, args.toArray());
         return new Page<>(items, page, size, total);
+    }
+
+    /** One requisition as exports write it: plain values (the total rounded to its currency), the lines as JSON text. */
+    public record ExportRow(UUID id, String status, String title, String department, String vendor, String currency,
+                            String total, UUID requesterId, Integer policyVersion, Instant createdAt,
+                            Instant updatedAt, LocalDate neededBy, String justification, String decisionReason,
+                            String linesJson, long lastLedgerSeq) {
+    }
+
+    /**
+     * Hands every requisition of the tenant to {@code row}, oldest first, reading 1000 rows at a time through a
+     * cursor: memory stays flat however many there are. PostgreSQL only uses a cursor inside a transaction, so the
+     * caller must open one.
+     */
+    public void forEachForExport(UUID tenantId, RequisitionStatus status, String department, Consumer<ExportRow> row) {
+        var sql = new StringBuilder("""
+                SELECT requisition_id, status, title, department, vendor, currency, total, requester_id, policy_version,
+                    created_at, updated_at, needed_by, justification, decision_reason, lines::text, last_ledger_seq
+                FROM requisition_view WHERE tenant_id = ?""");
+        var args = new ArrayList<Object>(List.of(tenantId));
+        if (status != null) {
+            sql.append(" AND status = ?");
+            args.add(status.name());
+        }
+        if (department != null) {
+            sql.append(" AND department = ?");
+            args.add(department);
+        }
+        sql.append(" ORDER BY created_at, requisition_id");
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY,
+                    ResultSet.CONCUR_READ_ONLY);
+            statement.setFetchSize(1000);
+            for (int i = 0; i < args.size(); i++) {
+                statement.setObject(i + 1, args.get(i));
+            }
+            return statement;
+        }, (RowCallbackHandler) rs -> {
+            var neededBy = rs.getDate(12);
+            row.accept(new ExportRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getString(5), rs.getString(6), amount(rs.getBigDecimal(7), rs.getString(6)), rs.getObject(8, UUID.class),
+                    rs.getObject(9, Integer.class), rs.getTimestamp(10).toInstant(), rs.getTimestamp(11).toInstant(),
+                    neededBy == null ? null : neededBy.toLocalDate(), rs.getString(13), rs.getString(14),
+                    rs.getString(15), rs.getLong(16)));
+        });
     }
 
     private static final RowMapper<RequisitionSummary> SUMMARY = (rs, i) -> new RequisitionSummary(

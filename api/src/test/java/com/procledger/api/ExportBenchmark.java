@@ -1,0 +1,95 @@
+package com.procledger.api;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Export throughput and memory (docs/benchmarks.md), printed, never asserted: the real service, a tenant with N
+ * requisitions in its read model, and the CSV and NDJSON exports read over HTTP to the end, counting rows. The heap
+ * peak is what the whole JVM (service and client) used at most while exporting. Run with
+ * {@code bin/bench-export [rows]}; set a small heap with {@code BENCH_HEAP} to see that memory stays flat.
+ * <p>
+ * The rows are written straight into {@code requisition_view} (what the export reads), not raised through the API:
+ * this measures the export, and raising a million requisitions through commands would take an hour here.
+ */
+public final class ExportBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        try (var service = new BenchService("export")) {
+            String finance = service.user("finance@bench.test", "FINANCE");
+            var jdbc = service.context.getBean(JdbcTemplate.class);
+            long seeding = System.nanoTime();
+            jdbc.update("""
+                    INSERT INTO requisition_view (requisition_id, tenant_id, status, title, department, vendor, currency,
+                        total, justification, lines, requester_id, created_at, updated_at, version, last_ledger_seq)
+                    SELECT gen_random_uuid(), ?::uuid, (ARRAY['DRAFT','SUBMITTED','APPROVED','REJECTED'])[1 + i % 4],
+                        'Requisition ' || i || ', with "quotes"', 'Department ' || (i % 20), 'Vendor ' || (i % 500), 'EUR',
+                        (i % 10000) + 0.99, CASE WHEN i % 3 = 0 THEN 'line one' || chr(10) || 'line two' END,
+                        '[{"description":"Item","category":"IT","quantity":"1","unitPrice":"1.00","total":"1.00"}]'::jsonb,
+                        gen_random_uuid(), now() - (i || ' seconds')::interval, now(), 1, i
+                    FROM generate_series(1, ?) AS i""", service.tenant, rows);
+            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s, heap max %d MiB; %,d requisitions written in %.1f s%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20, rows,
+                    (System.nanoTime() - seeding) / 1e9);
+            for (int round = 1; round <= 2; round++) {
+                for (String format : new String[] {"csv", "ndjson"}) {
+                    export(service, finance, format, round);
+                }
+            }
+        }
+        System.exit(0); // Axon leaves a non-daemon janitor thread behind
+    }
+
+    private static void export(BenchService service, String token, String format, int round) throws Exception {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+        long start = System.nanoTime();
+        var request = HttpRequest.newBuilder(URI.create(service.base + "/api/tenants/" + service.tenant
+                        + "/exports/requisitions." + format)).timeout(Duration.ofMinutes(30))
+                .header("Authorization", "Bearer " + token).GET().build();
+        HttpResponse<InputStream> response = BenchService.HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(format + " export answered " + response.statusCode());
+        }
+        // records end in CRLF in CSV (a bare LF is inside a field) and in LF in NDJSON (where a newline in a value is \n)
+        boolean csv = format.equals("csv");
+        long bytes = 0;
+        long records = 0;
+        byte previous = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream body = response.body()) {
+            for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+                bytes += n;
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n' && (!csv || previous == '\r')) {
+                        records++;
+                    }
+                    previous = buffer[i];
+                }
+            }
+        }
+        long rows = csv ? records - 1 : records;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        System.out.printf(Locale.ROOT, "round %d %-6s %,10d rows, %,13d bytes in %6.1f s = %,9.0f rows/s, %6.1f MB/s; heap peak %,d MiB%n",
+                round, format, rows, bytes, seconds, rows / seconds, bytes / seconds / 1e6, peak >> 20);
+    }
+}
