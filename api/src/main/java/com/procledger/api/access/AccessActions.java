@@ -66,7 +66,10 @@ public final class AccessActions {
             new Endpoint("GET", T + "/ledger/checkpoints/latest", "ledger.checkpoints.read"),
             new Endpoint("GET", T + "/ledger/export", "ledger.export"),
             new Endpoint("GET", T + "/exports/requisitions.csv", "export.requisitions"),
-            new Endpoint("GET", T + "/exports/requisitions.ndjson", "export.requisitions"));
+            new Endpoint("GET", T + "/exports/requisitions.ndjson", "export.requisitions"),
+            new Endpoint("GET", T + "/analytics/spend", "analytics.spend"),
+            new Endpoint("GET", T + "/analytics/cycle-times", "analytics.cycle-times"),
+            new Endpoint("GET", T + "/analytics/approver-workload", "analytics.approver-workload"));
 
     /** Paths that are public and hold no tenant data: not recorded. */
     public static final List<String> NOT_RECORDED = List.of("/api/ledger/public-key");

@@ -1,0 +1,104 @@
+package com.procledger.api.analytics;
+
+import com.procledger.api.identity.Caller;
+import com.procledger.domain.DomainException;
+import com.procledger.domain.identity.Role;
+import com.procledger.projections.analytics.SpendAnalytics;
+import com.procledger.projections.analytics.SpendAnalytics.GroupBy;
+import com.procledger.projections.analytics.SpendAnalytics.SpendItem;
+import com.procledger.projections.analytics.SpendAnalytics.SpendStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Spend, approval cycle times and approver workload of a tenant, for FINANCE and ANALYST users. */
+@RestController
+public class AnalyticsController {
+
+    private final SpendAnalytics analytics;
+
+    public AnalyticsController(SpendAnalytics analytics) {
+        this.analytics = analytics;
+    }
+
+    public record Spend(String groupBy, String status, List<SpendItem> items) {
+    }
+
+    public record CycleTime(String step, String role, long decisions, String p50, String p90) {
+    }
+
+    public record CycleTimes(List<CycleTime> items) {
+    }
+
+    public record Approver(UUID approver, long decisions, long approved, long rejected, String p50) {
+    }
+
+    public record Waiting(String step, String role, long waiting, Instant oldestSince) {
+    }
+
+    public record Workload(List<Approver> approvers, List<Waiting> waiting) {
+    }
+
+    @GetMapping("/api/tenants/{tenantId}/analytics/spend")
+    public Spend spend(@PathVariable UUID tenantId, @RequestParam(defaultValue = "department") String groupBy,
+                       @RequestParam(defaultValue = "APPROVED") String status,
+                       @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                       @RequestParam(required = false) String department, @RequestParam(required = false) String category,
+                       @RequestParam(required = false) String vendor, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
+        GroupBy by = option(GroupBy.class, "groupBy", groupBy);
+        SpendStatus spendStatus = option(SpendStatus.class, "status", status);
+        var items = analytics.spend(tenantId, by, spendStatus,
+                new SpendAnalytics.Filter(time("from", from), time("to", to), department, category, vendor));
+        return new Spend(by.name().toLowerCase(Locale.ROOT), spendStatus.name(), items);
+    }
+
+    @GetMapping("/api/tenants/{tenantId}/analytics/cycle-times")
+    public CycleTimes cycleTimes(@PathVariable UUID tenantId, @RequestParam(required = false) String from,
+                                 @RequestParam(required = false) String to, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
+        return new CycleTimes(analytics.cycleTimes(tenantId, time("from", from), time("to", to)).stream()
+                .map(c -> new CycleTime(c.step(), c.role(), c.decisions(), iso(c.p50()), iso(c.p90()))).toList());
+    }
+
+    @GetMapping("/api/tenants/{tenantId}/analytics/approver-workload")
+    public Workload workload(@PathVariable UUID tenantId, @RequestParam(required = false) String from,
+                             @RequestParam(required = false) String to, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
+        return new Workload(analytics.approverLoad(tenantId, time("from", from), time("to", to)).stream()
+                .map(a -> new Approver(a.approver(), a.decisions(), a.approved(), a.rejected(), iso(a.p50()))).toList(),
+                analytics.pending(tenantId).stream()
+                        .map(p -> new Waiting(p.step(), p.role(), p.waiting(), p.oldestSince())).toList());
+    }
+
+    private static <E extends Enum<E>> E option(Class<E> type, String name, String value) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new DomainException.Invalid(name + " must be one of " + Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        }
+    }
+
+    private static Instant time(String name, String value) {
+        try {
+            return value == null || value.isBlank() ? null : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new DomainException.Invalid(name + " must be an ISO-8601 time such as 2026-11-01T00:00:00Z");
+        }
+    }
+
+    /** ISO-8601, whole seconds (cycle times are minutes to days; milliseconds would be noise). */
+    private static String iso(Duration duration) {
+        return Duration.ofSeconds(Math.round(duration.toMillis() / 1000.0)).toString();
+    }
+}
