@@ -18,7 +18,8 @@ class RowLevelSecurityHttpTest extends HttpTestSupport {
     JdbcTemplate jdbc;
 
     static final List<String> READ_MODELS = List.of("tenant_view", "user_account", "requisition_view", "approval_inbox",
-            "requisition_history", "requisition_history_state", "access_log", "spend_line", "approval_step_timing");
+            "requisition_history", "requisition_history_state", "access_log", "spend_line", "approval_step_timing",
+            "approval_policy_version");
 
     @Test
     void theServiceRunsAsARoleThatRowLevelSecurityBinds() {

@@ -42,6 +42,7 @@ public final class AccessActions {
             new Endpoint("POST", T + "/users/{userId}/revoke-tokens", "user.revoke-tokens"),
             new Endpoint("POST", T + "/users/{userId}/deactivate", "user.deactivate"),
             new Endpoint("PUT", T + "/approval-policy", "policy.change"),
+            new Endpoint("GET", T + "/approval-policy/versions", "policy.versions.read"),
             new Endpoint("PUT", T + "/security-policy", "security-policy.change"),
             new Endpoint("POST", T + "/requisitions", "requisition.raise"),
             new Endpoint("GET", T + "/requisitions", "requisition.list"),

@@ -10,6 +10,8 @@ import com.procledger.domain.identity.Role;
 import com.procledger.domain.tenant.TenantCommands.ChangeApprovalPolicy;
 import com.procledger.domain.tenant.TenantCommands.CreateTenant;
 import com.procledger.projections.identity.UserAccounts;
+import com.procledger.projections.tenant.ApprovalPolicyHistory;
+import com.procledger.projections.tenant.ApprovalPolicyHistory.PolicyVersion;
 import com.procledger.projections.tenant.Tenants;
 import com.procledger.projections.tenant.Tenants.TenantView;
 import jakarta.validation.Valid;
@@ -47,14 +49,16 @@ public class TenantController {
     private final TransactionTemplate transaction;
     private final Tenants tenants;
     private final UserAccounts users;
+    private final ApprovalPolicyHistory policies;
 
     public TenantController(Commands commands, UserRegistration registration, TransactionTemplate transaction,
-                            Tenants tenants, UserAccounts users) {
+                            Tenants tenants, UserAccounts users, ApprovalPolicyHistory policies) {
         this.commands = commands;
         this.registration = registration;
         this.transaction = transaction;
         this.tenants = tenants;
         this.users = users;
+        this.policies = policies;
     }
 
     public record AdminRequest(@NotBlank @Size(max = 254) String email, @NotBlank @Size(max = 200) String name,
@@ -155,6 +159,13 @@ public class TenantController {
         return new Items<>(users.inTenant(tenantId).stream()
                 .map(u -> new UserResponse(u.id(), u.email(), u.name(), u.roles(), u.department(), u.createdAt()))
                 .toList());
+    }
+
+    /** Every version of the approval policy, oldest first: what routed each requisition (its history names the version). */
+    @GetMapping("/{tenantId}/approval-policy/versions")
+    public Items<PolicyVersion> policyVersions(@PathVariable UUID tenantId, Caller caller) {
+        caller.requireMember(tenantId);
+        return new Items<>(policies.versions(tenantId));
     }
 
     @PutMapping("/{tenantId}/approval-policy")
