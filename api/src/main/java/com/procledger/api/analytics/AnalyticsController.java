@@ -1,12 +1,14 @@
 package com.procledger.api.analytics;
 
 import com.procledger.api.identity.Caller;
+import com.procledger.api.ledger.TimeTravel;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;
 import com.procledger.projections.analytics.SpendAnalytics;
 import com.procledger.projections.analytics.SpendAnalytics.GroupBy;
 import com.procledger.projections.analytics.SpendAnalytics.SpendItem;
 import com.procledger.projections.analytics.SpendAnalytics.SpendStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -25,9 +27,11 @@ import java.util.UUID;
 public class AnalyticsController {
 
     private final SpendAnalytics analytics;
+    private final TimeTravel timeTravel;
 
-    public AnalyticsController(SpendAnalytics analytics) {
+    public AnalyticsController(SpendAnalytics analytics, TimeTravel timeTravel) {
         this.analytics = analytics;
+        this.timeTravel = timeTravel;
     }
 
     public record Spend(String groupBy, String status, List<SpendItem> items) {
@@ -49,17 +53,23 @@ public class AnalyticsController {
     }
 
     @GetMapping("/api/tenants/{tenantId}/analytics/spend")
-    public Spend spend(@PathVariable UUID tenantId, @RequestParam(defaultValue = "department") String groupBy,
-                       @RequestParam(defaultValue = "APPROVED") String status,
-                       @RequestParam(required = false) String from, @RequestParam(required = false) String to,
-                       @RequestParam(required = false) String department, @RequestParam(required = false) String category,
-                       @RequestParam(required = false) String vendor, Caller caller) {
+    public ResponseEntity<Spend> spend(@PathVariable UUID tenantId, @RequestParam(defaultValue = "department") String groupBy,
+                                       @RequestParam(defaultValue = "APPROVED") String status,
+                                       @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                                       @RequestParam(required = false) String department, @RequestParam(required = false) String category,
+                                       @RequestParam(required = false) String vendor, @RequestParam(required = false) String asOf,
+                                       Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
         GroupBy by = option(GroupBy.class, "groupBy", groupBy);
         SpendStatus spendStatus = option(SpendStatus.class, "status", status);
-        var items = analytics.spend(tenantId, by, spendStatus,
-                new SpendAnalytics.Filter(time("from", from), time("to", to), department, category, vendor));
-        return new Spend(by.name().toLowerCase(Locale.ROOT), spendStatus.name(), items);
+        var filter = new SpendAnalytics.Filter(time("from", from), time("to", to), department, category, vendor);
+        String key = by.name().toLowerCase(Locale.ROOT);
+        if (asOf != null) {
+            var then = timeTravel.asOf(tenantId, asOf, () -> analytics.spend(tenantId, by, spendStatus, filter));
+            return ResponseEntity.ok().header(TimeTravel.HEADER, String.valueOf(then.ledgerSeq()))
+                    .body(new Spend(key, spendStatus.name(), then.value()));
+        }
+        return ResponseEntity.ok(new Spend(key, spendStatus.name(), analytics.spend(tenantId, by, spendStatus, filter)));
     }
 
     @GetMapping("/api/tenants/{tenantId}/analytics/cycle-times")

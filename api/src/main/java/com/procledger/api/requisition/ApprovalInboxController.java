@@ -1,31 +1,41 @@
 package com.procledger.api.requisition;
 
 import com.procledger.api.identity.Caller;
+import com.procledger.api.ledger.TimeTravel;
 import com.procledger.projections.approval.ApprovalInbox;
 import com.procledger.projections.approval.ApprovalInbox.InboxItem;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
 import java.util.UUID;
 
-/** The caller's approval inbox: requisitions waiting on a step whose role they hold, not their own. */
+/** The caller's approval inbox: requisitions waiting on a step whose role they hold, not their own (also as of a point in the ledger). */
 @RestController
 public class ApprovalInboxController {
 
     private final ApprovalInbox inbox;
+    private final TimeTravel timeTravel;
 
-    public ApprovalInboxController(ApprovalInbox inbox) {
+    public ApprovalInboxController(ApprovalInbox inbox, TimeTravel timeTravel) {
         this.inbox = inbox;
+        this.timeTravel = timeTravel;
     }
 
     public record Inbox(List<InboxItem> items) {
     }
 
     @GetMapping("/api/tenants/{tenantId}/approvals/inbox")
-    public Inbox inbox(@PathVariable UUID tenantId, Caller caller) {
+    public ResponseEntity<Inbox> inbox(@PathVariable UUID tenantId, @RequestParam(required = false) String asOf,
+                                       Caller caller) {
         caller.requireMember(tenantId);
-        return new Inbox(inbox.inboxOf(tenantId, caller.userId(), caller.roles()));
+        if (asOf != null) {
+            var then = timeTravel.asOf(tenantId, asOf, () -> inbox.inboxOf(tenantId, caller.userId(), caller.roles()));
+            return ResponseEntity.ok().header(TimeTravel.HEADER, String.valueOf(then.ledgerSeq())).body(new Inbox(then.value()));
+        }
+        return ResponseEntity.ok(new Inbox(inbox.inboxOf(tenantId, caller.userId(), caller.roles())));
     }
 }

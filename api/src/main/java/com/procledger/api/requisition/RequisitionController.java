@@ -3,6 +3,7 @@ package com.procledger.api.requisition;
 import com.procledger.api.http.ETags;
 import com.procledger.api.identity.Caller;
 import com.procledger.api.ledger.Commands;
+import com.procledger.api.ledger.TimeTravel;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;
 import com.procledger.domain.requisition.RequisitionCommands.ApproveRequisition;
@@ -59,12 +60,15 @@ public class RequisitionController {
     private final RequisitionViews views;
     private final RequisitionHistory history;
     private final Tenants tenants;
+    private final TimeTravel timeTravel;
 
-    public RequisitionController(Commands commands, RequisitionViews views, RequisitionHistory history, Tenants tenants) {
+    public RequisitionController(Commands commands, RequisitionViews views, RequisitionHistory history, Tenants tenants,
+                                 TimeTravel timeTravel) {
         this.commands = commands;
         this.views = views;
         this.history = history;
         this.tenants = tenants;
+        this.timeTravel = timeTravel;
     }
 
     public record LineRequest(@NotBlank @Size(max = 500) String description, @NotBlank @Size(max = 100) String category,
@@ -110,23 +114,37 @@ public class RequisitionController {
                 .eTag(ETags.of(0)).body(new Created(id));
     }
 
+    /** With {@code asOf} (a ledger_seq or an ISO-8601 time), the list as it stood then, replayed from the ledger. */
     @GetMapping
-    public Page<RequisitionSummary> list(@PathVariable UUID tenantId, @RequestParam(required = false) RequisitionStatus status,
-                                         @RequestParam(required = false) String department,
-                                         @RequestParam(defaultValue = "0") int page,
-                                         @RequestParam(defaultValue = "20") int size, Caller caller) {
+    public ResponseEntity<Page<RequisitionSummary>> list(@PathVariable UUID tenantId,
+                                                         @RequestParam(required = false) RequisitionStatus status,
+                                                         @RequestParam(required = false) String department,
+                                                         @RequestParam(defaultValue = "0") int page,
+                                                         @RequestParam(defaultValue = "20") int size,
+                                                         @RequestParam(required = false) String asOf, Caller caller) {
         caller.requireMember(tenantId);
         if (page < 0 || size < 1 || size > MAX_PAGE_SIZE) {
             throw new DomainException.Invalid("page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
-        return views.list(tenantId, status, department, page, size);
+        if (asOf != null) {
+            var then = timeTravel.asOf(tenantId, asOf, () -> views.list(tenantId, status, department, page, size));
+            return ResponseEntity.ok().header(TimeTravel.HEADER, String.valueOf(then.ledgerSeq())).body(then.value());
+        }
+        return ResponseEntity.ok(views.list(tenantId, status, department, page, size));
     }
 
     @GetMapping("/{id}")
     public ResponseEntity<RequisitionDetail> get(@PathVariable UUID tenantId, @PathVariable UUID id,
                                                  @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
-                                                 Caller caller) {
+                                                 @RequestParam(required = false) String asOf, Caller caller) {
         caller.requireMember(tenantId);
+        if (asOf != null) {
+            detail(tenantId, id); // an id unknown today is unknown then too, and another tenant's stays hidden
+            var then = timeTravel.asOf(tenantId, asOf, () -> views.find(tenantId, id));
+            return ResponseEntity.ok().header(TimeTravel.HEADER, String.valueOf(then.ledgerSeq())).body(then.value()
+                    .orElseThrow(() -> new DomainException.NotFound("requisition " + id + " did not exist yet at ledger_seq "
+                            + then.ledgerSeq())));
+        }
         RequisitionDetail detail = detail(tenantId, id);
         String etag = ETags.of(detail.version());
         if (etag.equals(ifNoneMatch)) {
