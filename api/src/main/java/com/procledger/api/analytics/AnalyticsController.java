@@ -65,7 +65,8 @@ public class AnalyticsController {
         var filter = new SpendAnalytics.Filter(time("from", from), time("to", to), department, category, vendor);
         String key = by.name().toLowerCase(Locale.ROOT);
         if (asOf != null) {
-            var then = timeTravel.asOf(tenantId, asOf, () -> analytics.spend(tenantId, by, spendStatus, filter));
+            var then = timeTravel.asOf(tenantId, asOf, TimeTravel.View.SPEND, null,
+                    () -> analytics.spend(tenantId, by, spendStatus, filter));
             return ResponseEntity.ok().header(TimeTravel.HEADER, String.valueOf(then.ledgerSeq()))
                     .body(new Spend(key, spendStatus.name(), then.value()));
         }

@@ -45,8 +45,18 @@ public class TimeTravel {
     /** The answer header that says which ledger_seq a view "as of" reflects. */
     public static final String HEADER = "X-Ledger-As-Of";
 
-    /** The read-model tables the replayed projections write. */
-    static final List<String> TABLES = List.of("requisition_view", "approval_inbox", "spend_line", "approval_step_timing");
+    /** Which view to replay: only its projection runs, into temporary copies of only its tables. */
+    public enum View {
+        REQUISITIONS(List.of("requisition_view")),
+        APPROVAL_INBOX(List.of("approval_inbox")),
+        SPEND(List.of("spend_line", "approval_step_timing"));
+
+        private final List<String> tables;
+
+        View(List<String> tables) {
+            this.tables = tables;
+        }
+    }
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -58,7 +68,7 @@ public class TimeTravel {
     private final TransactionTemplate transactions;
     private final Serializer serializer;
     private final ObjectMapper metadataReader = LedgerSerializer.objectMapper();
-    private final List<AnnotationEventHandlerAdapter> projections;
+    private final Map<View, AnnotationEventHandlerAdapter> projections;
 
     public TimeTravel(JdbcTemplate jdbc, PlatformTransactionManager transactions,
                       @Qualifier("eventSerializer") Serializer serializer, RequisitionViews requisitions,
@@ -66,15 +76,17 @@ public class TimeTravel {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactions);
         this.serializer = serializer;
-        this.projections = List.of(new AnnotationEventHandlerAdapter(requisitions),
-                new AnnotationEventHandlerAdapter(inbox), new AnnotationEventHandlerAdapter(spend));
+        this.projections = Map.of(View.REQUISITIONS, new AnnotationEventHandlerAdapter(requisitions),
+                View.APPROVAL_INBOX, new AnnotationEventHandlerAdapter(inbox),
+                View.SPEND, new AnnotationEventHandlerAdapter(spend));
     }
 
     /**
-     * Runs {@code query} on the tenant's views as of {@code asOf}: a {@code ledger_seq} (digits) or an ISO-8601 time
-     * (the tenant's last event at or before it).
+     * Runs {@code query} on the tenant's {@code view} as of {@code asOf}: a {@code ledger_seq} (digits) or an ISO-8601
+     * time (the tenant's last event at or before it). With an {@code aggregateId}, only that aggregate's events are
+     * replayed (enough for one requisition's detail).
      */
-    public <T> AsOf<T> asOf(UUID tenantId, String asOf, Supplier<T> query) {
+    public <T> AsOf<T> asOf(UUID tenantId, String asOf, View view, UUID aggregateId, Supplier<T> query) {
         Long seq = null;
         Instant time = null;
         if (asOf.matches("\\d{1,18}")) {
@@ -94,7 +106,7 @@ public class TimeTravel {
             long until = askedSeq != null ? askedSeq : jdbc.queryForObject(
                     "SELECT coalesce(max(ledger_seq), 0) FROM ledger_events WHERE tenant_id = ? AND occurred_at < ?",
                     Long.class, tenantId, java.sql.Timestamp.from(askedTime.truncatedTo(ChronoUnit.MILLIS).plusMillis(1)));
-            for (String table : TABLES) {
+            for (String table : view.tables) {
                 jdbc.execute("CREATE TEMP TABLE " + table + " (LIKE public." + table + " INCLUDING ALL) ON COMMIT DROP");
             }
             long[] last = {0};
@@ -104,30 +116,32 @@ public class TimeTravel {
                             occurred_at, metadata, payload
                         FROM ledger_events
                         WHERE tenant_id = ? AND ledger_seq <= ? AND aggregate_id IS NOT NULL
-                        ORDER BY ledger_seq""");
+                        """ + (aggregateId == null ? "" : "AND aggregate_id = ? ") + "ORDER BY ledger_seq");
                 statement.setFetchSize(1000);
                 statement.setObject(1, tenantId);
                 statement.setLong(2, until);
+                if (aggregateId != null) {
+                    statement.setString(3, aggregateId.toString());
+                }
                 return statement;
             }, (RowCallbackHandler) rs -> {
                 last[0] = rs.getLong(1);
-                replay(message(rs, tenantId));
+                replay(projections.get(view), message(rs, tenantId));
             });
             return new AsOf<>(last[0], query.get());
         });
     }
 
-    private void replay(EventMessage<?> event) {
-        for (AnnotationEventHandlerAdapter projection : projections) {
-            if (projection.canHandle(event)) {
-                try {
-                    projection.handle(event);
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException("replaying ledger_seq " + event.getMetaData().get(LedgerMetadata.LEDGER_SEQ), e);
-                }
-            }
+    private static void replay(AnnotationEventHandlerAdapter projection, EventMessage<?> event) {
+        if (!projection.canHandle(event)) {
+            return;
+        }
+        try {
+            projection.handle(event);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("replaying ledger_seq " + event.getMetaData().get(LedgerMetadata.LEDGER_SEQ), e);
         }
     }
 

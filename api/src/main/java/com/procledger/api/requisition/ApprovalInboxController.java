@@ -33,7 +33,8 @@ public class ApprovalInboxController {
                                        Caller caller) {
         caller.requireMember(tenantId);
         if (asOf != null) {
-            var then = timeTravel.asOf(tenantId, asOf, () -> inbox.inboxOf(tenantId, caller.userId(), caller.roles()));
+            var then = timeTravel.asOf(tenantId, asOf, TimeTravel.View.APPROVAL_INBOX, null,
+                    () -> inbox.inboxOf(tenantId, caller.userId(), caller.roles()));
             return ResponseEntity.ok().header(TimeTravel.HEADER, String.valueOf(then.ledgerSeq())).body(new Inbox(then.value()));
         }
         return ResponseEntity.ok(new Inbox(inbox.inboxOf(tenantId, caller.userId(), caller.roles())));

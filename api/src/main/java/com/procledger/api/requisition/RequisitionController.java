@@ -127,7 +127,8 @@ public class RequisitionController {
             throw new DomainException.Invalid("page must be 0 or more and size between 1 and " + MAX_PAGE_SIZE);
         }
         if (asOf != null) {
-            var then = timeTravel.asOf(tenantId, asOf, () -> views.list(tenantId, status, department, page, size));
+            var then = timeTravel.asOf(tenantId, asOf, TimeTravel.View.REQUISITIONS, null,
+                    () -> views.list(tenantId, status, department, page, size));
             return ResponseEntity.ok().header(TimeTravel.HEADER, String.valueOf(then.ledgerSeq())).body(then.value());
         }
         return ResponseEntity.ok(views.list(tenantId, status, department, page, size));
@@ -140,7 +141,7 @@ public class RequisitionController {
         caller.requireMember(tenantId);
         if (asOf != null) {
             detail(tenantId, id); // an id unknown today is unknown then too, and another tenant's stays hidden
-            var then = timeTravel.asOf(tenantId, asOf, () -> views.find(tenantId, id));
+            var then = timeTravel.asOf(tenantId, asOf, TimeTravel.View.REQUISITIONS, id, () -> views.find(tenantId, id));
             return ResponseEntity.ok().header(TimeTravel.HEADER, String.valueOf(then.ledgerSeq())).body(then.value()
                     .orElseThrow(() -> new DomainException.NotFound("requisition " + id + " did not exist yet at ledger_seq "
                             + then.ledgerSeq())));

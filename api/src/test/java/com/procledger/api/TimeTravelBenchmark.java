@@ -1,0 +1,113 @@
+package com.procledger.api;
+
+import com.procledger.domain.approval.ApprovalStep;
+import com.procledger.domain.identity.Role;
+import com.procledger.domain.requisition.RequisitionEvent.ApprovalStepApproved;
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionApproved;
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionRaised;
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionSubmitted;
+import com.procledger.domain.requisition.RequisitionLine;
+import com.procledger.infra.ledger.LedgerEventStorageEngine;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * "As of" latency (docs/benchmarks.md), printed, never asserted: a tenant whose ledger holds N business events
+ * (a third each raising, submitting and approving requisitions), and the views asked "as of" the head and the
+ * middle over HTTP. The events are appended straight through the ledger's storage engine in batches (hashes,
+ * ledger_seq and all), not through commands: this measures the replay. Run with {@code bin/bench-asof [events]}.
+ */
+public final class TimeTravelBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        try (var service = new BenchService("asof")) {
+            UUID tenant = UUID.fromString(service.tenant);
+            String finance = service.user("finance@bench.test", "FINANCE", "APPROVER");
+            var engine = service.context.getBean(LedgerEventStorageEngine.class);
+            var transactions = new TransactionTemplate(service.context.getBean(PlatformTransactionManager.class));
+            UUID requester = UUID.randomUUID();
+            List<ApprovalStep> route = List.of(new ApprovalStep("Approval", Role.APPROVER, BigDecimal.ZERO));
+            long start = System.nanoTime();
+            List<EventMessage<?>> batch = new ArrayList<>();
+            UUID someRequisition = null;
+            for (int i = 0; i < events / 3; i++) {
+                UUID id = UUID.randomUUID();
+                someRequisition = someRequisition == null && i >= events / 6 ? id : someRequisition;
+                var lines = List.of(new RequisitionLine("Item " + i, "Category " + (i % 7), BigDecimal.ONE,
+                        new BigDecimal(10 + i % 90)));
+                BigDecimal total = new BigDecimal(10 + i % 90);
+                Map<String, Object> meta = Map.of("actor", requester.toString());
+                batch.add(new GenericDomainEventMessage<>("Requisition", id.toString(), 0, new RequisitionRaised(id, tenant,
+                        requester, "Requisition " + i, "Department " + (i % 5), "Vendor " + (i % 50), "EUR", null, null,
+                        lines, total), meta));
+                batch.add(new GenericDomainEventMessage<>("Requisition", id.toString(), 1,
+                        new RequisitionSubmitted(id, tenant, requester, 1, route), meta));
+                if (i % 2 == 0) {
+                    batch.add(new GenericDomainEventMessage<>("Requisition", id.toString(), 2, new ApprovalStepApproved(id,
+                            tenant, 0, "Approval", Role.APPROVER, requester, null), meta));
+                } else {
+                    batch.add(new GenericDomainEventMessage<>("Requisition", id.toString(), 2,
+                            new RequisitionApproved(id, tenant, total, "EUR"), meta));
+                }
+                if (batch.size() >= 999) {
+                    var toAppend = List.copyOf(batch);
+                    transactions.executeWithoutResult(status -> engine.appendEvents(toAppend));
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) {
+                var toAppend = List.copyOf(batch);
+                transactions.executeWithoutResult(status -> engine.appendEvents(toAppend));
+            }
+            long head = service.context.getBean(org.springframework.jdbc.core.JdbcTemplate.class).queryForObject(
+                    "SELECT last_seq FROM ledger_tenant_heads WHERE tenant_id = ?", Long.class, tenant);
+            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; tenant ledger %,d events (appended in %.1f s)%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"), head, (System.nanoTime() - start) / 1e9);
+            // let the live processors finish, so that they do not share the cores with the measurements
+            String base = "/api/tenants/" + tenant;
+            while (service.send("GET", base + "/requisitions?size=1", finance, null).get("total").asLong() < events / 3) {
+                Thread.sleep(1000);
+            }
+            Thread.sleep(2000);
+            String t = base;
+            for (int round = 1; round <= 3; round++) {
+                for (long at : new long[] {head, head / 2}) {
+                    time(service, finance, round, "requisition list (page 1)", t + "/requisitions?asOf=" + at, at);
+                    time(service, finance, round, "approver inbox", t + "/approvals/inbox?asOf=" + at, at);
+                    time(service, finance, round, "spend by department", t + "/analytics/spend?asOf=" + at, at);
+                }
+                time(service, finance, round, "one requisition", t + "/requisitions/" + someRequisition + "?asOf=" + head, head);
+                time(service, finance, round, "requisition list, today (no asOf)", t + "/requisitions", head);
+            }
+        }
+        System.exit(0); // Axon leaves a non-daemon janitor thread behind
+    }
+
+    private static void time(BenchService service, String token, int round, String what, String path, long at)
+            throws Exception {
+        long start = System.nanoTime();
+        var request = HttpRequest.newBuilder(URI.create(service.base + path)).timeout(Duration.ofMinutes(10))
+                .header("Authorization", "Bearer " + token).GET().build();
+        var response = BenchService.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        double ms = (System.nanoTime() - start) / 1e6;
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        System.out.printf(Locale.ROOT, "round %d  %-34s as of %,8d: %,9.0f ms%n", round, what, at, ms);
+    }
+}
