@@ -70,7 +70,9 @@ public final class AccessActions {
             new Endpoint("GET", T + "/exports/requisitions.ndjson", "export.requisitions"),
             new Endpoint("GET", T + "/analytics/spend", "analytics.spend"),
             new Endpoint("GET", T + "/analytics/cycle-times", "analytics.cycle-times"),
-            new Endpoint("GET", T + "/analytics/approver-workload", "analytics.approver-workload"));
+            new Endpoint("GET", T + "/analytics/approver-workload", "analytics.approver-workload"),
+            new Endpoint("POST", T + "/investigations", "investigation.run"),
+            new Endpoint("POST", "/api/investigations", "investigation.run-across-tenants"));
 
     /** Paths that are public and hold no tenant data: not recorded. */
     public static final List<String> NOT_RECORDED = List.of("/api/ledger/public-key");
