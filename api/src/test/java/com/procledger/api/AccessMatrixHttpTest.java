@@ -92,7 +92,7 @@ class AccessMatrixHttpTest extends HttpTestSupport {
         assertThat(rows.getFirst().expected().keySet()).containsExactlyElementsOf(tokens.keySet());
         List<String> documented = rows.stream()
                 .map(row -> row.endpoint().replace("{t}", "{tenantId}").replace("{u}", "{userId}")
-                        .replace("{k}", "{keyId}").replace("{n}", "{name}")).toList();
+                        .replace("{k}", "{keyId}").replace("{n}", "{name}").replace("{m}", "{name}")).toList();
         List<String> served = AccessActions.ENDPOINTS.stream()
                 .filter(endpoint -> !endpoint.action().startsWith("auth.") && !endpoint.pattern().startsWith("/api/me/"))
                 .map(endpoint -> endpoint.method() + " " + endpoint.pattern()).toList();
@@ -122,7 +122,8 @@ class AccessMatrixHttpTest extends HttpTestSupport {
             case "approve", "reject" -> tenant.raiseAndSubmit("10.00");
             default -> existing;
         };
-        String path = row.path().replace("{t}", tenant.id.toString()).replace("{id}", id.toString());
+        String path = row.path().replace("{t}", tenant.id.toString()).replace("{id}", id.toString())
+                .replace("{m}", "approval-policy-history");
         if (path.contains("{k}")) {
             Response key = post(tenant.path("/api-keys"), tenant.admin, Map.of("name", "k-" + suffix,
                     "roles", List.of("REQUESTER"), "validDays", 1));

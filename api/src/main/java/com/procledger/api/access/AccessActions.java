@@ -72,7 +72,9 @@ public final class AccessActions {
             new Endpoint("GET", T + "/analytics/cycle-times", "analytics.cycle-times"),
             new Endpoint("GET", T + "/analytics/approver-workload", "analytics.approver-workload"),
             new Endpoint("POST", T + "/investigations", "investigation.run"),
-            new Endpoint("POST", "/api/investigations", "investigation.run-across-tenants"));
+            new Endpoint("POST", "/api/investigations", "investigation.run-across-tenants"),
+            new Endpoint("POST", "/api/admin/projections/{name}/rebuild", "read-model.rebuild"),
+            new Endpoint("GET", "/api/admin/projections/{name}", "read-model.rebuild-status"));
 
     /** Paths that are public and hold no tenant data: not recorded. */
     public static final List<String> NOT_RECORDED = List.of("/api/ledger/public-key");

@@ -1,18 +1,11 @@
 package com.procledger.api.ledger;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.procledger.domain.DomainException;
-import com.procledger.domain.LedgerMetadata;
-import com.procledger.infra.ledger.LedgerSerializer;
 import com.procledger.projections.analytics.SpendAnalytics;
 import com.procledger.projections.approval.ApprovalInbox;
 import com.procledger.projections.requisition.RequisitionViews;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
-import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.SimpleSerializedObject;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
@@ -21,12 +14,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,8 +47,6 @@ public class TimeTravel {
             this.tables = tables;
         }
     }
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
 
     /** A view as it stood just after {@code ledgerSeq}, the tenant's last event at or before the point asked for. */
     public record AsOf<T>(long ledgerSeq, T value) {
@@ -66,8 +54,7 @@ public class TimeTravel {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
-    private final Serializer serializer;
-    private final ObjectMapper metadataReader = LedgerSerializer.objectMapper();
+    private final LedgerReplay replay;
     private final Map<View, AnnotationEventHandlerAdapter> projections;
 
     public TimeTravel(JdbcTemplate jdbc, PlatformTransactionManager transactions,
@@ -75,7 +62,7 @@ public class TimeTravel {
                       ApprovalInbox inbox, SpendAnalytics spend) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactions);
-        this.serializer = serializer;
+        this.replay = new LedgerReplay(serializer);
         this.projections = Map.of(View.REQUISITIONS, new AnnotationEventHandlerAdapter(requisitions),
                 View.APPROVAL_INBOX, new AnnotationEventHandlerAdapter(inbox),
                 View.SPEND, new AnnotationEventHandlerAdapter(spend));
@@ -112,8 +99,7 @@ public class TimeTravel {
             long[] last = {0};
             jdbc.query(connection -> {
                 PreparedStatement statement = connection.prepareStatement("""
-                        SELECT ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq, event_type, event_revision,
-                            occurred_at, metadata, payload
+                        SELECT """ + LedgerReplay.COLUMNS + """
                         FROM ledger_events
                         WHERE tenant_id = ? AND ledger_seq <= ? AND aggregate_id IS NOT NULL
                         """ + (aggregateId == null ? "" : "AND aggregate_id = ? ") + "ORDER BY ledger_seq");
@@ -125,39 +111,10 @@ public class TimeTravel {
                 }
                 return statement;
             }, (RowCallbackHandler) rs -> {
-                last[0] = rs.getLong(1);
-                replay(projections.get(view), message(rs, tenantId));
+                last[0] = rs.getLong("ledger_seq");
+                LedgerReplay.apply(projections.get(view), replay.message(rs));
             });
             return new AsOf<>(last[0], query.get());
         });
-    }
-
-    private static void replay(AnnotationEventHandlerAdapter projection, EventMessage<?> event) {
-        if (!projection.canHandle(event)) {
-            return;
-        }
-        try {
-            projection.handle(event);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("replaying ledger_seq " + event.getMetaData().get(LedgerMetadata.LEDGER_SEQ), e);
-        }
-    }
-
-    private EventMessage<?> message(ResultSet rs, UUID tenantId) throws SQLException {
-        Object payload = serializer.deserialize(new SimpleSerializedObject<>(rs.getString(10), String.class,
-                rs.getString(6), rs.getString(7)));
-        Map<String, Object> metadata;
-        try {
-            metadata = new HashMap<>(metadataReader.readValue(rs.getString(9), MAP));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable metadata at ledger_seq " + rs.getLong(1), e);
-        }
-        metadata.put(LedgerMetadata.LEDGER_SEQ, rs.getLong(1));
-        metadata.put(LedgerMetadata.TENANT_ID, tenantId.toString());
-        // milliseconds, as the processors get them from Axon's event entries: replayed views equal the live ones
-        return new GenericDomainEventMessage<>(rs.getString(3), rs.getString(4), rs.getLong(5), payload, metadata,
-                rs.getString(2), rs.getTimestamp(8).toInstant().truncatedTo(ChronoUnit.MILLIS));
     }
 }

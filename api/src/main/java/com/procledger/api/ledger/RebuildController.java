@@ -1,0 +1,39 @@
+package com.procledger.api.ledger;
+
+import com.procledger.api.identity.Caller;
+import com.procledger.domain.DomainException;
+import com.procledger.domain.identity.Role;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+
+/** Operators rebuild a read model from the ledger without downtime, and follow its progress. */
+@RestController
+public class RebuildController {
+
+    private final Rebuilds rebuilds;
+
+    public RebuildController(Rebuilds rebuilds) {
+        this.rebuilds = rebuilds;
+    }
+
+    /** 202 at once; the rebuild runs on its own thread. */
+    @PostMapping("/api/admin/projections/{name}/rebuild")
+    public ResponseEntity<Rebuilds.Status> rebuild(@PathVariable String name, Caller caller) {
+        caller.requireAnyRole(Role.OPERATOR);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/admin/projections/" + name))
+                .body(rebuilds.start(name));
+    }
+
+    /** The latest rebuild of the read model: events done of total, rate, seconds left. */
+    @GetMapping("/api/admin/projections/{name}")
+    public Rebuilds.Status status(@PathVariable String name, Caller caller) {
+        caller.requireAnyRole(Role.OPERATOR);
+        return rebuilds.status(name).orElseThrow(() -> new DomainException.NotFound("no rebuild of " + name + " has run"));
+    }
+}

@@ -1,0 +1,290 @@
+package com.procledger.api.ledger;
+
+import com.procledger.domain.DomainException;
+import com.procledger.projections.access.AccessLog;
+import com.procledger.projections.analytics.SpendAnalytics;
+import com.procledger.projections.approval.ApprovalInbox;
+import com.procledger.projections.identity.UserAccounts;
+import com.procledger.projections.requisition.RequisitionHistory;
+import com.procledger.projections.requisition.RequisitionViews;
+import com.procledger.projections.tenant.ApprovalPolicyHistory;
+import com.procledger.projections.tenant.Tenants;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Rebuilds a read model from the ledger while the old one keeps serving (ADR 0011). Its tables are copied empty
+ * into schema {@code procledger_rebuild}; the ledger is replayed through the projection's own handlers into the
+ * copies (each batch's transaction puts that schema first in its search path) up to where the live processor
+ * stands, then again until it is close behind; then the live processor is paused, the last events are replayed,
+ * and in one transaction the rows of the live tables are replaced by the rebuilt ones (readers see the old rows
+ * until the commit, never an empty table); then the processor goes on from where it was paused.
+ * One rebuild at a time, on a thread of its own; progress is kept for {@link #status} and logged every 5 s.
+ */
+@Component
+public class Rebuilds implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Rebuilds.class);
+    private static final String SCHEMA = "procledger_rebuild";
+    private static final int BATCH = 2000;
+
+    /** A rebuildable read model: its processing group, its projection and the tables it writes. */
+    private record ReadModel(String name, Object projection, List<String> tables) {
+    }
+
+    public enum State { RUNNING, DONE, FAILED }
+
+    /** Progress of a rebuild: ledger events gone over (of {@code total}), rate and time left while running. */
+    public record Status(UUID id, String name, State status, long processed, long total, double ratePerSecond,
+                         Long secondsLeft, Instant startedAt, Instant finishedAt, String error) {
+    }
+
+    private final Map<String, ReadModel> readModels = new java.util.LinkedHashMap<>();
+    private final Map<String, Progress> progress = new ConcurrentHashMap<>();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(
+            r -> Thread.ofPlatform().name("read-model-rebuild").daemon().unstarted(r));
+    private final DataSource dataSource;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final EventProcessingConfiguration processing;
+    private final TokenStore tokens;
+    private final LedgerReplay replay;
+
+    public Rebuilds(DataSource dataSource, JdbcTemplate jdbc, PlatformTransactionManager transactions,
+                    EventProcessingConfiguration processing, TokenStore tokens,
+                    @Qualifier("eventSerializer") Serializer serializer, Tenants tenants, UserAccounts users,
+                    RequisitionViews requisitions, RequisitionHistory history, ApprovalInbox inbox, AccessLog accessLog,
+                    SpendAnalytics spend, ApprovalPolicyHistory policies) {
+        this.dataSource = dataSource;
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactions);
+        this.processing = processing;
+        this.tokens = tokens;
+        this.replay = new LedgerReplay(serializer);
+        for (ReadModel model : List.of(
+                new ReadModel(Tenants.PROCESSING_GROUP, tenants, List.of("tenant_view")),
+                new ReadModel(UserAccounts.PROCESSING_GROUP, users, List.of("user_account")),
+                new ReadModel(RequisitionViews.PROCESSING_GROUP, requisitions, List.of("requisition_view")),
+                new ReadModel(RequisitionHistory.PROCESSING_GROUP, history,
+                        List.of("requisition_history", "requisition_history_state")),
+                new ReadModel(ApprovalInbox.PROCESSING_GROUP, inbox, List.of("approval_inbox")),
+                new ReadModel(AccessLog.PROCESSING_GROUP, accessLog, List.of("access_log")),
+                new ReadModel(SpendAnalytics.PROCESSING_GROUP, spend, List.of("spend_line", "approval_step_timing")),
+                new ReadModel(ApprovalPolicyHistory.PROCESSING_GROUP, policies, List.of("approval_policy_version")))) {
+            readModels.put(model.name(), model);
+        }
+    }
+
+    public List<String> names() {
+        return List.copyOf(readModels.keySet());
+    }
+
+    /** Starts rebuilding {@code name}; the answer is at once, the work on the rebuild thread. */
+    public Status start(String name) {
+        ReadModel model = readModel(name);
+        synchronized (progress) {
+            if (progress.values().stream().anyMatch(p -> p.state == State.RUNNING)) {
+                throw new DomainException.IllegalTransition("a rebuild is running; one at a time");
+            }
+            var run = new Progress(UUID.randomUUID(), name);
+            progress.put(name, run);
+            worker.execute(() -> run(model, run));
+            return run.status();
+        }
+    }
+
+    /** The latest rebuild of {@code name}, or none. */
+    public java.util.Optional<Status> status(String name) {
+        readModel(name);
+        return java.util.Optional.ofNullable(progress.get(name)).map(Progress::status);
+    }
+
+    private ReadModel readModel(String name) {
+        ReadModel model = readModels.get(name);
+        if (model == null) {
+            throw new DomainException.NotFound("no read model " + name + "; there are " + names());
+        }
+        return model;
+    }
+
+    private void run(ReadModel model, Progress run) {
+        var projection = new AnnotationEventHandlerAdapter(model.projection());
+        StreamingEventProcessor processor = processing.eventProcessor(model.name(), StreamingEventProcessor.class)
+                .orElseThrow(() -> new IllegalStateException("no streaming processor " + model.name()));
+        boolean paused = false;
+        try {
+            log.info("Rebuilding read model {} ({}) from the ledger", model.name(), model.tables());
+            prepareCopies(model);
+            long done = 0;
+            // 1. up to where the live processor stands, then again while it moves on
+            for (int round = 0; round < 20; round++) {
+                long target = position(processor);
+                run.total = Math.max(run.total, target);
+                done = replay(model, projection, done, target, run);
+                if (position(processor) - done < BATCH) {
+                    break;
+                }
+            }
+            // 2. pause it, replay the last events, swap, go on
+            processor.shutDown();
+            paused = true;
+            long pausedAt = position(processor);
+            run.total = Math.max(run.total, pausedAt);
+            done = replay(model, projection, done, pausedAt, run);
+            swap(model);
+            run.state = State.DONE;
+            run.finishedAt = Instant.now();
+            log.info("Rebuilt read model {}: {} ledger events in {} s; swapped in", model.name(), done,
+                    Duration.between(run.startedAt, run.finishedAt).toSeconds());
+        } catch (RuntimeException | SQLException e) {
+            run.state = State.FAILED;
+            run.error = e.getMessage();
+            run.finishedAt = Instant.now();
+            log.error("Rebuilding read model {} failed; the live one is unchanged", model.name(), e);
+        } finally {
+            if (paused) {
+                processor.start();
+            }
+        }
+    }
+
+    /** Where the processor stands (the global position it has handled), from its stored token. */
+    private long position(StreamingEventProcessor processor) {
+        TrackingToken token = transactions.execute(status -> tokens.fetchToken(processor.getName(), 0));
+        return token == null ? 0 : token.position().orElse(0);
+    }
+
+    private void prepareCopies(ReadModel model) {
+        transactions.executeWithoutResult(status -> {
+            for (String table : model.tables()) {
+                jdbc.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + table);
+                jdbc.execute("CREATE TABLE " + SCHEMA + "." + table + " (LIKE public." + table + " INCLUDING ALL)");
+            }
+        });
+    }
+
+    /** Replays ledger positions ({@code from}, {@code to}] into the copies; returns {@code to}. */
+    private long replay(ReadModel model, AnnotationEventHandlerAdapter projection, long from, long to, Progress run)
+            throws SQLException {
+        if (to <= from) {
+            return from;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false); // a cursor: memory stays flat
+            try (PreparedStatement statement = connection.prepareStatement("SELECT global_position, "
+                    + LedgerReplay.COLUMNS + " FROM ledger_events WHERE global_position > ? AND global_position <= ? "
+                    + "AND aggregate_id IS NOT NULL ORDER BY global_position")) {
+                statement.setFetchSize(BATCH);
+                statement.setLong(1, from);
+                statement.setLong(2, to);
+                try (ResultSet rs = statement.executeQuery()) {
+                    List<EventMessage<?>> batch = new ArrayList<>(BATCH);
+                    long position = from;
+                    while (rs.next()) {
+                        position = rs.getLong("global_position");
+                        batch.add(replay.message(rs));
+                        if (batch.size() == BATCH) {
+                            apply(projection, batch);
+                            run.processed(position);
+                        }
+                    }
+                    apply(projection, batch);
+                    run.processed(to);
+                }
+            } finally {
+                connection.rollback();
+            }
+        }
+        return to;
+    }
+
+    private void apply(AnnotationEventHandlerAdapter projection, List<EventMessage<?>> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        transactions.executeWithoutResult(status -> {
+            jdbc.execute("SET LOCAL search_path TO " + SCHEMA + ", public");
+            jdbc.execute("SET LOCAL synchronous_commit TO OFF"); // a crash loses only the rebuild, never the live model
+            batch.forEach(event -> LedgerReplay.apply(projection, event));
+        });
+        batch.clear();
+    }
+
+    /** Replaces the live rows by the rebuilt ones in one transaction (DELETE, not TRUNCATE: readers never wait). */
+    private void swap(ReadModel model) {
+        transactions.executeWithoutResult(status -> {
+            for (String table : model.tables()) {
+                jdbc.execute("DELETE FROM public." + table);
+                jdbc.execute("INSERT INTO public." + table + " SELECT * FROM " + SCHEMA + "." + table);
+                jdbc.execute("DROP TABLE " + SCHEMA + "." + table);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+
+    private static final class Progress {
+        final UUID id;
+        final String name;
+        final Instant startedAt = Instant.now();
+        volatile State state = State.RUNNING;
+        volatile long processed;
+        volatile long total;
+        volatile Instant finishedAt;
+        volatile String error;
+        private volatile long lastLog = System.nanoTime();
+
+        Progress(UUID id, String name) {
+            this.id = id;
+            this.name = name;
+        }
+
+        void processed(long position) {
+            processed = position;
+            if (System.nanoTime() - lastLog > 5_000_000_000L) {
+                lastLog = System.nanoTime();
+                Status status = status();
+                log.info("Rebuilding {}: {} of {} ledger positions, {} per second, about {} s left", name,
+                        status.processed(), status.total(), Math.round(status.ratePerSecond()), status.secondsLeft());
+            }
+        }
+
+        Status status() {
+            Instant end = finishedAt != null ? finishedAt : Instant.now();
+            double seconds = Math.max(0.001, Duration.between(startedAt, end).toMillis() / 1000.0);
+            double rate = processed / seconds;
+            Long left = state == State.RUNNING && rate > 0 ? Math.round((total - processed) / rate) : null;
+            return new Status(id, name, state, processed, total, rate, left, startedAt, finishedAt, error);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package com.procledger.api;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A read model rebuilt from the ledger equals the original, and the service answers all the while. */
+class RebuildHttpTest extends HttpTestSupport {
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    /** The whole table, row by row, in a stable order. */
+    private List<String> rows(String table, String orderBy) {
+        return jdbc.queryForList("SELECT row_to_json(t)::text FROM " + table + " t ORDER BY " + orderBy, String.class);
+    }
+
+    private JsonNode waitUntilDone(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            Response status = get("/api/admin/projections/" + name, operatorToken);
+            assertThat(status.status()).as(status.body()).isEqualTo(200);
+            String state = status.json().get("status").asString();
+            if (!state.equals("RUNNING") || System.nanoTime() > deadline) {
+                return status.json();
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void rebuiltReadModelsEqualTheOriginalsWhileTheServiceKeepsAnswering() throws Exception {
+        TestTenant tenant = newTenant();
+        for (int i = 0; i < 8; i++) {
+            UUID id = tenant.raiseAndSubmit((i + 1) + "00.00");
+            if (i % 2 == 0) {
+                assertThat(post(tenant.path("/requisitions/" + id + "/approve"), tenant.approver, null).status()).isEqualTo(200);
+            } else if (i % 3 == 0) {
+                assertThat(post(tenant.path("/requisitions/" + id + "/reject"), tenant.approver, Map.of("reason", "no"))
+                        .status()).isEqualTo(200);
+            }
+        }
+        for (var model : Map.of("requisitions", List.of("requisition_view:requisition_id"),
+                "spend-analytics", List.of("spend_line:requisition_id, line_no", "approval_step_timing:requisition_id, step_index"),
+                "requisition-history", List.of("requisition_history:requisition_id, aggregate_seq")).entrySet()) {
+            // quiet: nothing new is written while the tables are compared
+            get(tenant.path("/requisitions"), tenant.requester);
+            var before = model.getValue().stream().map(t -> rows(t.split(":")[0], t.split(":")[1])).toList();
+            // damage the live tables: only a rebuild from the ledger brings the lost rows back
+            for (String table : model.getValue()) {
+                String name = table.split(":")[0];
+                assertThat(jdbc.update("DELETE FROM " + name + " WHERE ctid IN (SELECT ctid FROM " + name + " LIMIT 1)")).isOne();
+            }
+
+            Response started = post("/api/admin/projections/" + model.getKey() + "/rebuild", operatorToken, null);
+            assertThat(started.status()).as(started.body()).isEqualTo(202);
+            assertThat(started.header("Location")).isEqualTo("/api/admin/projections/" + model.getKey());
+            // the old (damaged) model keeps serving meanwhile
+            Response meanwhile = get(tenant.path("/requisitions"), tenant.requester);
+            assertThat(meanwhile.status()).isEqualTo(200);
+            assertThat(meanwhile.json().get("total").asLong()).isBetween(7L, 8L);
+            JsonNode done = waitUntilDone(model.getKey());
+            assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("DONE");
+            assertThat(done.get("processed").asLong()).isEqualTo(done.get("total").asLong()).isPositive();
+            assertThat(done.get("ratePerSecond").asDouble()).isPositive();
+
+            var after = model.getValue().stream().map(t -> rows(t.split(":")[0], t.split(":")[1])).toList();
+            assertThat(after).as(model.getKey()).isEqualTo(before);
+            assertThat(before.get(0)).isNotEmpty();
+        }
+        // and the processors go on after the swap: a new requisition shows up
+        UUID later = tenant.raise("1.00");
+        assertThat(get(tenant.path("/requisitions/" + later), tenant.requester).status()).isEqualTo(200);
+        assertThat(get(tenant.path("/analytics/spend?status=SUBMITTED"), tenant.finance).status()).isEqualTo(200);
+    }
+
+    @Test
+    void unknownReadModelsAndNonOperatorsAreRefused() {
+        Response unknown = post("/api/admin/projections/nothing/rebuild", operatorToken, null);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.contentType()).startsWith("application/problem+json");
+        assertThat(unknown.json().get("detail").asString()).contains("requisitions");
+        assertThat(post("/api/admin/projections/requisitions/rebuild", newTenant().admin, null).status()).isEqualTo(403);
+    }
+}
