@@ -15,6 +15,10 @@ public class ProcLedgerApplication {
             VerifyLedgerCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals(com.procledger.api.ledger.RebuildCommand.NAME)) {
+            com.procledger.api.ledger.RebuildCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("rotate-secrets-key")) {
             // with the service stopped: the running service holds the keyset it read at start
             var dataDir = java.nio.file.Path.of(System.getenv().getOrDefault("PROCLEDGER_DATA_DIR", "./data"));

@@ -1,5 +1,6 @@
 package com.procledger.api;
 
+import com.procledger.api.ledger.RebuildCommand;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -79,6 +80,20 @@ class RebuildHttpTest extends HttpTestSupport {
         UUID later = tenant.raise("1.00");
         assertThat(get(tenant.path("/requisitions/" + later), tenant.requester).status()).isEqualTo(200);
         assertThat(get(tenant.path("/analytics/spend?status=SUBMITTED"), tenant.finance).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theCommandLineStartsARebuildAndShowsItsProgressToTheEnd() {
+        newTenant().raiseAndSubmit("10.00");
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        int exit = RebuildCommand.run(new String[] {"approval-inbox"}, Map.of("PROCLEDGER_URL", "http://localhost:" + port,
+                        "PROCLEDGER_OPERATOR_PASSWORD", OPERATOR_PASSWORD), new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true));
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("approval-inbox DONE: [\\d,]+ of [\\d,]+ ledger events");
+        assertThat(RebuildCommand.run(new String[] {"approval-inbox"}, Map.of(), System.out, new java.io.PrintStream(err)))
+                .isEqualTo(2);
     }
 
     @Test
