@@ -1,10 +1,20 @@
 package com.procledger.api;
 
+import com.procledger.domain.approval.ApprovalStep;
+import com.procledger.domain.identity.Role;
+import com.procledger.domain.requisition.RequisitionEvent.ApprovalStepApproved;
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionApproved;
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionRaised;
+import com.procledger.domain.requisition.RequisitionEvent.RequisitionSubmitted;
+import com.procledger.domain.requisition.RequisitionLine;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +83,43 @@ final class BenchService implements AutoCloseable {
             throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /**
+     * Appends {@code events} business events straight through the ledger's storage engine, 999 to a transaction
+     * (hash chain, ledger_seq and all), spread over {@code tenants}: a third each raising, submitting and approving
+     * requisitions (every other one by a step approval, the rest by the final approval). Returns the requisition
+     * raised halfway.
+     */
+    UUID appendRequisitions(List<UUID> tenants, int events) {
+        var engine = context.getBean(com.procledger.infra.ledger.LedgerEventStorageEngine.class);
+        var transactions = new org.springframework.transaction.support.TransactionTemplate(
+                context.getBean(org.springframework.transaction.PlatformTransactionManager.class));
+        UUID requester = UUID.randomUUID();
+        var route = List.of(new ApprovalStep("Approval", Role.APPROVER, BigDecimal.ZERO));
+        Map<String, Object> meta = Map.of("actor", requester.toString());
+        List<EventMessage<?>> batch = new ArrayList<>();
+        UUID halfway = null;
+        for (int i = 0; i < events / 3; i++) {
+            UUID id = UUID.randomUUID();
+            UUID tenant = tenants.get(i % tenants.size());
+            halfway = halfway == null && i >= events / 6 ? id : halfway;
+            BigDecimal price = new BigDecimal(10 + i % 90);
+            batch.add(new GenericDomainEventMessage<>("Requisition", id.toString(), 0, new RequisitionRaised(id, tenant,
+                    requester, "Requisition " + i, "Department " + (i % 5), "Vendor " + (i % 50), "EUR", null, null,
+                    List.of(new RequisitionLine("Item " + i, "Category " + (i % 7), BigDecimal.ONE, price)), price), meta));
+            batch.add(new GenericDomainEventMessage<>("Requisition", id.toString(), 1,
+                    new RequisitionSubmitted(id, tenant, requester, 1, route), meta));
+            batch.add(new GenericDomainEventMessage<>("Requisition", id.toString(), 2, i % 2 == 0
+                    ? new ApprovalStepApproved(id, tenant, 0, "Approval", Role.APPROVER, requester, null)
+                    : new RequisitionApproved(id, tenant, price, "EUR"), meta));
+            if (batch.size() >= 999 || i == events / 3 - 1) {
+                var toAppend = List.copyOf(batch);
+                transactions.executeWithoutResult(status -> engine.appendEvents(toAppend));
+                batch.clear();
+            }
+        }
+        return halfway;
     }
 
     @Override

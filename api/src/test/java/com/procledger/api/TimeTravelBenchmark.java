@@ -1,27 +1,12 @@
 package com.procledger.api;
 
-import com.procledger.domain.approval.ApprovalStep;
-import com.procledger.domain.identity.Role;
-import com.procledger.domain.requisition.RequisitionEvent.ApprovalStepApproved;
-import com.procledger.domain.requisition.RequisitionEvent.RequisitionApproved;
-import com.procledger.domain.requisition.RequisitionEvent.RequisitionRaised;
-import com.procledger.domain.requisition.RequisitionEvent.RequisitionSubmitted;
-import com.procledger.domain.requisition.RequisitionLine;
-import com.procledger.infra.ledger.LedgerEventStorageEngine;
-import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.GenericDomainEventMessage;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -37,42 +22,8 @@ public final class TimeTravelBenchmark {
         try (var service = new BenchService("asof")) {
             UUID tenant = UUID.fromString(service.tenant);
             String finance = service.user("finance@bench.test", "FINANCE", "APPROVER");
-            var engine = service.context.getBean(LedgerEventStorageEngine.class);
-            var transactions = new TransactionTemplate(service.context.getBean(PlatformTransactionManager.class));
-            UUID requester = UUID.randomUUID();
-            List<ApprovalStep> route = List.of(new ApprovalStep("Approval", Role.APPROVER, BigDecimal.ZERO));
             long start = System.nanoTime();
-            List<EventMessage<?>> batch = new ArrayList<>();
-            UUID someRequisition = null;
-            for (int i = 0; i < events / 3; i++) {
-                UUID id = UUID.randomUUID();
-                someRequisition = someRequisition == null && i >= events / 6 ? id : someRequisition;
-                var lines = List.of(new RequisitionLine("Item " + i, "Category " + (i % 7), BigDecimal.ONE,
-                        new BigDecimal(10 + i % 90)));
-                BigDecimal total = new BigDecimal(10 + i % 90);
-                Map<String, Object> meta = Map.of("actor", requester.toString());
-                batch.add(new GenericDomainEventMessage<>("Requisition", id.toString(), 0, new RequisitionRaised(id, tenant,
-                        requester, "Requisition " + i, "Department " + (i % 5), "Vendor " + (i % 50), "EUR", null, null,
-                        lines, total), meta));
-                batch.add(new GenericDomainEventMessage<>("Requisition", id.toString(), 1,
-                        new RequisitionSubmitted(id, tenant, requester, 1, route), meta));
-                if (i % 2 == 0) {
-                    batch.add(new GenericDomainEventMessage<>("Requisition", id.toString(), 2, new ApprovalStepApproved(id,
-                            tenant, 0, "Approval", Role.APPROVER, requester, null), meta));
-                } else {
-                    batch.add(new GenericDomainEventMessage<>("Requisition", id.toString(), 2,
-                            new RequisitionApproved(id, tenant, total, "EUR"), meta));
-                }
-                if (batch.size() >= 999) {
-                    var toAppend = List.copyOf(batch);
-                    transactions.executeWithoutResult(status -> engine.appendEvents(toAppend));
-                    batch.clear();
-                }
-            }
-            if (!batch.isEmpty()) {
-                var toAppend = List.copyOf(batch);
-                transactions.executeWithoutResult(status -> engine.appendEvents(toAppend));
-            }
+            UUID someRequisition = service.appendRequisitions(List.of(tenant), events);
             long head = service.context.getBean(org.springframework.jdbc.core.JdbcTemplate.class).queryForObject(
                     "SELECT last_seq FROM ledger_tenant_heads WHERE tenant_id = ?", Long.class, tenant);
             System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; tenant ledger %,d events (appended in %.1f s)%n",

@@ -1,0 +1,57 @@
+package com.procledger.api;
+
+import com.procledger.api.ledger.Rebuilds;
+import com.procledger.infra.ledger.LedgerEventStorageEngine;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Rebuild throughput per read model (docs/benchmarks.md), printed, never asserted: the real service, N business
+ * events appended straight through the ledger's storage engine over 100 tenants
+ * ({@link BenchService#appendRequisitions}), the live processors left to catch up, then each requisition read model
+ * rebuilt in turn. Run with {@code bin/bench-rebuild [events]}.
+ */
+public final class RebuildBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        try (var service = new BenchService("rebuild")) {
+            var engine = service.context.getBean(LedgerEventStorageEngine.class);
+            var jdbc = service.context.getBean(JdbcTemplate.class);
+            List<UUID> tenants = new ArrayList<>();
+            for (int t = 0; t < 100; t++) {
+                tenants.add(UUID.randomUUID());
+            }
+            long start = System.nanoTime();
+            service.appendRequisitions(tenants, events);
+            long head = engine.headPosition();
+            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; ledger %,d events over %d tenants (appended in %.1f s)%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"), head, tenants.size(), (System.nanoTime() - start) / 1e9);
+            long waiting = System.nanoTime();
+            while (jdbc.queryForObject("SELECT min((regexp_match(convert_from(token, 'UTF8'), '\\d+'))[1]::bigint) "
+                    + "FROM tokenentry", Long.class) < head) {
+                Thread.sleep(2000);
+            }
+            System.out.printf(Locale.ROOT, "live processors caught up in %.1f s%n", (System.nanoTime() - waiting) / 1e9);
+            Rebuilds rebuilds = service.context.getBean(Rebuilds.class);
+            for (String name : List.of("requisitions", "approval-inbox", "spend-analytics", "requisition-history")) {
+                rebuilds.start(name);
+                Rebuilds.Status status;
+                do {
+                    Thread.sleep(500);
+                    status = rebuilds.status(name).orElseThrow();
+                } while (status.status() == Rebuilds.State.RUNNING);
+                double seconds = java.time.Duration.between(status.startedAt(), status.finishedAt()).toMillis() / 1000.0;
+                System.out.printf(Locale.ROOT, "rebuild %-20s %s: %,d ledger events in %6.1f s = %,8.0f events/s%s%n", name,
+                        status.status(), status.processed(), seconds, status.processed() / seconds,
+                        status.error() == null ? "" : " (" + status.error() + ")");
+            }
+        }
+        System.exit(0); // Axon leaves a non-daemon janitor thread behind
+    }
+}
