@@ -98,11 +98,9 @@ public class TimeTravel {
             }
             long[] last = {0};
             jdbc.query(connection -> {
-                PreparedStatement statement = connection.prepareStatement("""
-                        SELECT """ + LedgerReplay.COLUMNS + """
-                        FROM ledger_events
-                        WHERE tenant_id = ? AND ledger_seq <= ? AND aggregate_id IS NOT NULL
-                        """ + (aggregateId == null ? "" : "AND aggregate_id = ? ") + "ORDER BY ledger_seq");
+                PreparedStatement statement = connection.prepareStatement("SELECT " + LedgerReplay.COLUMNS
+                        + " FROM ledger_events WHERE tenant_id = ? AND ledger_seq <= ? AND aggregate_id IS NOT NULL "
+                        + (aggregateId == null ? "" : "AND aggregate_id = ? ") + "ORDER BY ledger_seq");
                 statement.setFetchSize(1000);
                 statement.setObject(1, tenantId);
                 statement.setLong(2, until);
