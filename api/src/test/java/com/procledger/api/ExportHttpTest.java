@@ -65,6 +65,7 @@ class ExportHttpTest extends HttpTestSupport {
         List<CSVRecord> records = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
                 .parse(new StringReader(csv.body())).getRecords();
         assertThat(records).extracting(r -> r.get("id")).containsExactly(trickyId.toString(), submitted.toString());
+        assertThat(csv.header("X-Expected-Rows")).isEqualTo("2"); // progress for the client: rows to come
         CSVRecord first = records.get(0);
         assertThat(first.size()).isEqualTo(15);
         assertThat(first.get("title")).isEqualTo(tricky);
@@ -106,6 +107,7 @@ class ExportHttpTest extends HttpTestSupport {
         assertThat(ndjson.contentType()).startsWith("application/x-ndjson");
         List<JsonNode> lines = ndjson.body().lines().map(JSON::readTree).toList();
         assertThat(lines).hasSize(1);
+        assertThat(ndjson.header("X-Expected-Rows")).isEqualTo("1");
         JsonNode line = lines.get(0);
         assertThat(line.get("id").asString()).isEqualTo(id.toString());
         assertThat(line.get("title").asString()).isEqualTo("Line\nbreak");

@@ -111,6 +111,8 @@ class InvestigationHttpTest extends HttpTestSupport {
         List<JsonNode> events = events(json);
         assertThat(rows).hasSize(events.size());
         assertThat(lines).hasSize(events.size());
+        assertThat(csv.header("X-Expected-Rows")).isEqualTo(String.valueOf(events.size()));
+        assertThat(ndjson.header("X-Expected-Rows")).isEqualTo(String.valueOf(events.size()));
         for (int i = 0; i < events.size(); i++) {
             assertThat(rows.get(i).get("ledgerSeq")).isEqualTo(events.get(i).get("ledgerSeq").asString());
             assertThat(rows.get(i).get("hash")).isEqualTo(events.get(i).get("hash").asString());

@@ -40,6 +40,8 @@ public class ExportController {
 
     public static final MediaType CSV = MediaType.parseMediaType("text/csv;charset=UTF-8;header=present");
     public static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
+    /** How many rows (or events) a streamed answer will carry, counted before it starts: progress for the client. */
+    public static final String EXPECTED_ROWS = "X-Expected-Rows";
 
     /** The CSV columns, in order; NDJSON lines carry the same fields plus the lines of each requisition. */
     static final String[] COLUMNS = {"id", "status", "title", "department", "vendor", "currency", "total",
@@ -96,7 +98,7 @@ public class ExportController {
             });
             writer.flush();
         };
-        return attachment(tenantId, "csv", CSV, body);
+        return attachment(tenantId, "csv", CSV, requisitions.countForExport(tenantId, status, department), body);
     }
 
     @GetMapping("/api/tenants/{tenantId}/exports/requisitions.ndjson")
@@ -116,7 +118,7 @@ public class ExportController {
             });
             buffered.flush();
         };
-        return attachment(tenantId, "ndjson", NDJSON, body);
+        return attachment(tenantId, "ndjson", NDJSON, requisitions.countForExport(tenantId, status, department), body);
     }
 
     /** Reads on the response's own thread, in a read-only transaction (for the cursor), as the tenant (RLS). */
@@ -137,8 +139,8 @@ public class ExportController {
     }
 
     private static ResponseEntity<StreamingResponseBody> attachment(UUID tenantId, String extension, MediaType type,
-                                                                    StreamingResponseBody body) {
-        return ResponseEntity.ok().contentType(type)
+                                                                    long rows, StreamingResponseBody body) {
+        return ResponseEntity.ok().contentType(type).header(EXPECTED_ROWS, String.valueOf(rows))
                 .header(HttpHeaders.CONTENT_DISPOSITION,
                         "attachment; filename=\"requisitions-" + tenantId + "." + extension + "\"")
                 .body(body);

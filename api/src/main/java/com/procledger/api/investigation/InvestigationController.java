@@ -121,6 +121,7 @@ public class InvestigationController {
                 yield ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(body));
             }
             case "ndjson" -> ResponseEntity.ok().contentType(ExportController.NDJSON)
+                    .header(ExportController.EXPECTED_ROWS, expected(criteria))
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"investigation.ndjson\"")
                     .body(out -> {
                         var buffered = new BufferedOutputStream(out, 1 << 16);
@@ -131,6 +132,7 @@ public class InvestigationController {
                         buffered.flush();
                     });
             case "csv" -> ResponseEntity.ok().contentType(ExportController.CSV)
+                    .header(ExportController.EXPECTED_ROWS, expected(criteria))
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"investigation.csv\"")
                     .body(out -> {
                         var writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
@@ -150,6 +152,11 @@ public class InvestigationController {
                     });
             default -> throw new DomainException.Invalid("format must be json, ndjson or csv");
         };
+    }
+
+    /** The number of events a streamed answer will carry, counted before it starts (progress for the client). */
+    private String expected(Criteria criteria) {
+        return String.valueOf(readOnly.execute(status -> search.summary(criteria)).events());
     }
 
     private void stream(Criteria criteria, long limit, Consumer<Hit> hit) {

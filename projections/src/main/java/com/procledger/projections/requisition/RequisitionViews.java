@@ -180,6 +180,21 @@ public class RequisitionViews {
                             String linesJson, long lastLedgerSeq) {
     }
 
+    /** How many requisitions {@link #forEachForExport} will hand out, for the export's progress header. */
+    public long countForExport(UUID tenantId, RequisitionStatus status, String department) {
+        var where = new StringBuilder("SELECT count(*) FROM requisition_view WHERE tenant_id = ?");
+        var args = new ArrayList<Object>(List.of(tenantId));
+        if (status != null) {
+            where.append(" AND status = ?");
+            args.add(status.name());
+        }
+        if (department != null) {
+            where.append(" AND department = ?");
+            args.add(department);
+        }
+        return jdbc.queryForObject(where.toString(), Long.class, args.toArray());
+    }
+
     /**
      * Hands every requisition of the tenant to {@code row}, oldest first, reading 1000 rows at a time through a
      * cursor: memory stays flat however many there are. PostgreSQL only uses a cursor inside a transaction, so the
