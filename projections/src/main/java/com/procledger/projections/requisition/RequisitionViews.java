@@ -155,16 +155,8 @@ public class RequisitionViews {
     }
 
     public Page<RequisitionSummary> list(UUID tenantId, RequisitionStatus status, String department, int page, int size) {
-        var where = new StringBuilder(" FROM requisition_view WHERE tenant_id = ?");
-        var args = new ArrayList<Object>(List.of(tenantId));
-        if (status != null) {
-            where.append(" AND status = ?");
-            args.add(status.name());
-        }
-        if (department != null) {
-            where.append(" AND department = ?");
-            args.add(department);
-        }
+        var args = new ArrayList<Object>();
+        String where = " FROM requisition_view" + where(tenantId, status, department, args);
         long total = jdbc.queryForObject("SELECT count(*)" + where, Long.class, args.toArray());
         args.add(size);
         args.add((long) page * size);
@@ -182,17 +174,9 @@ public class RequisitionViews {
 
     /** How many requisitions {@link #forEachForExport} will hand out, for the export's progress header. */
     public long countForExport(UUID tenantId, RequisitionStatus status, String department) {
-        var where = new StringBuilder("SELECT count(*) FROM requisition_view WHERE tenant_id = ?");
-        var args = new ArrayList<Object>(List.of(tenantId));
-        if (status != null) {
-            where.append(" AND status = ?");
-            args.add(status.name());
-        }
-        if (department != null) {
-            where.append(" AND department = ?");
-            args.add(department);
-        }
-        return jdbc.queryForObject(where.toString(), Long.class, args.toArray());
+        var args = new ArrayList<Object>();
+        return jdbc.queryForObject("SELECT count(*) FROM requisition_view" + where(tenantId, status, department, args),
+                Long.class, args.toArray());
     }
 
     /**
@@ -201,22 +185,13 @@ public class RequisitionViews {
      * caller must open one.
      */
     public void forEachForExport(UUID tenantId, RequisitionStatus status, String department, Consumer<ExportRow> row) {
-        var sql = new StringBuilder("""
+        var args = new ArrayList<Object>();
+        String sql = """
                 SELECT requisition_id, status, title, department, vendor, currency, total, requester_id, policy_version,
                     created_at, updated_at, needed_by, justification, decision_reason, lines::text, last_ledger_seq
-                FROM requisition_view WHERE tenant_id = ?""");
-        var args = new ArrayList<Object>(List.of(tenantId));
-        if (status != null) {
-            sql.append(" AND status = ?");
-            args.add(status.name());
-        }
-        if (department != null) {
-            sql.append(" AND department = ?");
-            args.add(department);
-        }
-        sql.append(" ORDER BY created_at, requisition_id");
+                FROM requisition_view""" + where(tenantId, status, department, args) + " ORDER BY created_at, requisition_id";
         jdbc.query(connection -> {
-            PreparedStatement statement = connection.prepareStatement(sql.toString(), ResultSet.TYPE_FORWARD_ONLY,
+            PreparedStatement statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
                     ResultSet.CONCUR_READ_ONLY);
             statement.setFetchSize(1000);
             for (int i = 0; i < args.size(); i++) {
@@ -231,6 +206,21 @@ public class RequisitionViews {
                     neededBy == null ? null : neededBy.toLocalDate(), rs.getString(13), rs.getString(14),
                     rs.getString(15), rs.getLong(16)));
         });
+    }
+
+    /** The WHERE clause of the list, its count and the export: the tenant, and status and department when given. */
+    private static String where(UUID tenantId, RequisitionStatus status, String department, List<Object> args) {
+        var where = new StringBuilder(" WHERE tenant_id = ?");
+        args.add(tenantId);
+        if (status != null) {
+            where.append(" AND status = ?");
+            args.add(status.name());
+        }
+        if (department != null) {
+            where.append(" AND department = ?");
+            args.add(department);
+        }
+        return where.toString();
     }
 
     private static final RowMapper<RequisitionSummary> SUMMARY = (rs, i) -> new RequisitionSummary(
