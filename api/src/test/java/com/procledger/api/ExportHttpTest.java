@@ -118,6 +118,94 @@ class ExportHttpTest extends HttpTestSupport {
         assertThat(line.get("lines").get(0).get("total").asString()).isEqualTo("599.97");
     }
 
+    private UUID raiseAndSubmit(TestTenant tenant, String department, String vendor, List<Map<String, Object>> lines) {
+        Response raised = post(tenant.path("/requisitions"), tenant.requester, Map.of("title", "T", "department",
+                department, "vendor", vendor, "currency", "EUR", "lines", lines));
+        assertThat(raised.status()).as(raised.body()).isEqualTo(201);
+        UUID id = UUID.fromString(raised.json().get("id").asString());
+        assertThat(post(tenant.path("/requisitions/" + id + "/submit"), tenant.requester, null).status()).isEqualTo(200);
+        return id;
+    }
+
+    private static Map<String, Object> line(String category, String quantity, String unitPrice) {
+        return Map.of("description", "item", "category", category, "quantity", quantity, "unitPrice", unitPrice);
+    }
+
+    private static List<CSVRecord> csvRecords(Response csv) throws IOException {
+        assertThat(csv.status()).as(csv.body()).isEqualTo(200);
+        return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(new StringReader(csv.body())).getRecords();
+    }
+
+    @Test
+    void spendExportsOneRowPerLineThatAddsUpToTheSpendAnswer() throws IOException {
+        TestTenant tenant = newTenant();
+        String analyst = tenant.addUser("analyst", List.of("ANALYST"));
+        String vendor = "Möbel, \"Stühle\"\r\nund Tische";
+        UUID approved = raiseAndSubmit(tenant, "Engineering", vendor,
+                List.of(line("IT", "2", "650.00"), line("=SUM(A1:A9)", "1", "100.005")));
+        UUID other = raiseAndSubmit(tenant, "Sales", "ACME", List.of(line("Travel", "1", "300.00")));
+        UUID pending = raiseAndSubmit(tenant, "Sales", "Hotels", List.of(line("Travel", "1", "80.00")));
+        UUID rejected = raiseAndSubmit(tenant, "Sales", "X", List.of(line("Travel", "1", "5.00")));
+        tenant.raise("7.00"); // a draft is no spend
+        for (UUID id : List.of(approved, other)) {
+            assertThat(post(tenant.path("/requisitions/" + id + "/approve"), tenant.approver, null).status()).isEqualTo(200);
+        }
+        assertThat(post(tenant.path("/requisitions/" + rejected + "/reject"), tenant.approver, Map.of("reason", "no"))
+                .status()).isEqualTo(200);
+        newTenant().raiseAndSubmit("5000.00"); // another tenant's spend never appears
+
+        Response response = get(tenant.path("/exports/spend.csv"), tenant.finance);
+        assertThat(response.contentType()).startsWith("text/csv");
+        assertThat(response.header("Content-Disposition")).isEqualTo("attachment; filename=\"spend-" + tenant.id + ".csv\"");
+        assertThat(response.body()).startsWith("requisitionId,lineNo,status,department,category,vendor,currency,amount,"
+                + "spentAt,raisedAt,submittedAt,decidedAt\r\n");
+        List<CSVRecord> rows = csvRecords(response);
+        assertThat(response.header("X-Expected-Rows")).isEqualTo("4");
+        assertThat(rows).extracting(r -> r.get("requisitionId") + "/" + r.get("lineNo") + " " + r.get("status") + " "
+                        + r.get("amount")).containsExactlyInAnyOrder(approved + "/0 APPROVED 1300.00",
+                approved + "/1 APPROVED 100.00", other + "/0 APPROVED 300.00", pending + "/0 SUBMITTED 80.00");
+        CSVRecord first = rows.stream().filter(r -> r.get("requisitionId").equals(approved.toString())
+                && r.get("lineNo").equals("1")).findFirst().orElseThrow();
+        assertThat(first.get("vendor")).isEqualTo(vendor);
+        assertThat(first.get("category")).isEqualTo("'=SUM(A1:A9)"); // spreadsheet formulas are written as text
+        assertThat(first.get("currency")).isEqualTo("EUR");
+        assertThat(first.get("spentAt")).isEqualTo(first.get("decidedAt")).isNotEmpty();
+        assertThat(java.time.Instant.parse(first.get("submittedAt"))).isBeforeOrEqualTo(java.time.Instant.parse(first.get("decidedAt")));
+        CSVRecord waiting = rows.stream().filter(r -> r.get("status").equals("SUBMITTED")).findFirst().orElseThrow();
+        assertThat(waiting.get("spentAt")).isEqualTo(waiting.get("submittedAt")).isNotEmpty();
+        assertThat(waiting.get("decidedAt")).isEmpty();
+
+        // committed spend per department, summed from the export, is what the analytics answer says
+        var fromExport = new java.util.TreeMap<String, java.math.BigDecimal>();
+        rows.stream().filter(r -> r.get("status").equals("APPROVED"))
+                .forEach(r -> fromExport.merge(r.get("department"), new java.math.BigDecimal(r.get("amount")), java.math.BigDecimal::add));
+        var fromAnalytics = new java.util.TreeMap<String, java.math.BigDecimal>();
+        get(tenant.path("/analytics/spend?groupBy=department"), analyst).json().get("items")
+                .forEach(item -> fromAnalytics.put(item.get("key").asString(), new java.math.BigDecimal(item.get("amount").asString())));
+        assertThat(fromExport).isEqualTo(fromAnalytics).containsEntry("Engineering", new java.math.BigDecimal("1400.00"));
+
+        assertThat(csvRecords(get(tenant.path("/exports/spend.csv?status=submitted"), analyst)))
+                .extracting(r -> r.get("requisitionId")).containsExactly(pending.toString());
+        assertThat(csvRecords(get(tenant.path("/exports/spend.csv?status=APPROVED&category=Travel"), analyst)))
+                .extracting(r -> r.get("requisitionId")).containsExactly(other.toString());
+        assertThat(csvRecords(get(tenant.path("/exports/spend.csv?to=2020-01-01T00:00:00Z"), analyst))).isEmpty();
+
+        Response ndjson = get(tenant.path("/exports/spend.ndjson?department=Sales"), analyst);
+        assertThat(ndjson.status()).as(ndjson.body()).isEqualTo(200);
+        assertThat(ndjson.contentType()).startsWith("application/x-ndjson");
+        assertThat(ndjson.header("X-Expected-Rows")).isEqualTo("2");
+        List<JsonNode> lines = ndjson.body().lines().map(JSON::readTree).toList();
+        assertThat(lines).extracting(l -> l.get("requisitionId").asString() + " " + l.get("amount").asString()
+                + " " + l.get("vendor").asString()).containsExactlyInAnyOrder(other + " 300.00 ACME", pending + " 80.00 Hotels");
+
+        for (String bad : List.of("status=PAID", "from=yesterday")) {
+            Response problem = get(tenant.path("/exports/spend.csv?" + bad), analyst);
+            assertThat(problem.status()).as(bad).isEqualTo(400);
+            assertThat(problem.contentType()).startsWith("application/problem+json");
+        }
+    }
+
     @Test
     void aFilterThatIsNoStatusIsAProblemNotAnError() {
         TestTenant tenant = newTenant();

@@ -68,6 +68,8 @@ public final class AccessActions {
             new Endpoint("GET", T + "/ledger/export", "ledger.export"),
             new Endpoint("GET", T + "/exports/requisitions.csv", "export.requisitions"),
             new Endpoint("GET", T + "/exports/requisitions.ndjson", "export.requisitions"),
+            new Endpoint("GET", T + "/exports/spend.csv", "export.spend"),
+            new Endpoint("GET", T + "/exports/spend.ndjson", "export.spend"),
             new Endpoint("GET", T + "/analytics/spend", "analytics.spend"),
             new Endpoint("GET", T + "/analytics/cycle-times", "analytics.cycle-times"),
             new Endpoint("GET", T + "/analytics/approver-workload", "analytics.approver-workload"),

@@ -2,7 +2,6 @@ package com.procledger.api.analytics;
 
 import com.procledger.api.identity.Caller;
 import com.procledger.api.ledger.TimeTravel;
-import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;
 import com.procledger.projections.analytics.SpendAnalytics;
 import com.procledger.projections.analytics.SpendAnalytics.GroupBy;
@@ -16,11 +15,12 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+
+import static com.procledger.api.http.QueryParameters.option;
+import static com.procledger.api.http.QueryParameters.time;
 
 /** Spend, approval cycle times and approver workload of a tenant, for FINANCE and ANALYST users. */
 @RestController
@@ -89,23 +89,6 @@ public class AnalyticsController {
                 .map(a -> new Approver(a.approver(), a.decisions(), a.approved(), a.rejected(), iso(a.p50()))).toList(),
                 analytics.pending(tenantId).stream()
                         .map(p -> new Waiting(p.step(), p.role(), p.waiting(), p.oldestSince())).toList());
-    }
-
-    private static <E extends Enum<E>> E option(Class<E> type, String name, String value) {
-        try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new DomainException.Invalid(name + " must be one of " + Arrays.stream(type.getEnumConstants())
-                    .map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
-        }
-    }
-
-    private static Instant time(String name, String value) {
-        try {
-            return value == null || value.isBlank() ? null : Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new DomainException.Invalid(name + " must be an ISO-8601 time such as 2026-11-01T00:00:00Z");
-        }
     }
 
     /** ISO-8601, whole seconds (cycle times are minutes to days; milliseconds would be noise). */

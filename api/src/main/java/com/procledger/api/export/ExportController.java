@@ -5,6 +5,8 @@ import com.procledger.api.database.TenantScopedDataSource;
 import com.procledger.api.identity.Caller;
 import com.procledger.domain.identity.Role;
 import com.procledger.domain.requisition.RequisitionStatus;
+import com.procledger.projections.analytics.SpendAnalytics;
+import com.procledger.projections.analytics.SpendAnalytics.SpendStatus;
 import com.procledger.projections.requisition.RequisitionViews;
 import com.procledger.projections.requisition.RequisitionViews.ExportRow;
 import org.springframework.http.HttpHeaders;
@@ -28,12 +30,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 
+import static com.procledger.api.http.QueryParameters.option;
+import static com.procledger.api.http.QueryParameters.time;
+
 /**
- * Requisitions as CSV (RFC 4180, with a header row) and NDJSON, for finance, analysts and compliance. Both stream
- * from a database cursor to the client: memory stays flat for a million rows, and no row is held back for long.
+ * Requisitions (for finance, analysts and compliance) and spend lines (for finance and analysts) as CSV (RFC 4180,
+ * with a header row) and NDJSON. All stream from a database cursor to the client: memory stays flat for a million
+ * rows, and no row is held back for long.
  */
 @RestController
 public class ExportController {
@@ -48,12 +55,19 @@ public class ExportController {
             "requesterId", "policyVersion", "createdAt", "updatedAt", "neededBy", "justification", "decisionReason",
             "lastLedgerSeq"};
 
+    /** The spend export's columns: one row per requisition line, committed (APPROVED) or pending (SUBMITTED). */
+    static final String[] SPEND_COLUMNS = {"requisitionId", "lineNo", "status", "department", "category", "vendor",
+            "currency", "amount", "spentAt", "raisedAt", "submittedAt", "decidedAt"};
+
     private final RequisitionViews requisitions;
+    private final SpendAnalytics spend;
     private final TransactionTemplate readOnly;
     private final JsonMapper json;
 
-    public ExportController(RequisitionViews requisitions, PlatformTransactionManager transactions, JsonMapper json) {
+    public ExportController(RequisitionViews requisitions, SpendAnalytics spend, PlatformTransactionManager transactions,
+                            JsonMapper json) {
         this.requisitions = requisitions;
+        this.spend = spend;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.json = json;
@@ -84,21 +98,18 @@ public class ExportController {
                 csv.field(column);
             }
             csv.endRecord();
-            stream(tenantId, status, department, row -> {
-                try {
-                    csv.field(row.id()).field(row.status()).text(row.title()).text(row.department()).text(row.vendor())
-                            .field(row.currency()).field(row.total()).field(row.requesterId())
-                            .field(row.policyVersion()).field(row.createdAt()).field(row.updatedAt())
-                            .field(row.neededBy()).text(row.justification()).text(row.decisionReason())
-                            .field(row.lastLedgerSeq());
-                    csv.endRecord();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            stream(tenantId, () -> requisitions.forEachForExport(tenantId, status, department, writing(row -> {
+                csv.field(row.id()).field(row.status()).text(row.title()).text(row.department()).text(row.vendor())
+                        .field(row.currency()).field(row.total()).field(row.requesterId())
+                        .field(row.policyVersion()).field(row.createdAt()).field(row.updatedAt())
+                        .field(row.neededBy()).text(row.justification()).text(row.decisionReason())
+                        .field(row.lastLedgerSeq());
+                csv.endRecord();
+            })));
             writer.flush();
         };
-        return attachment(tenantId, "csv", CSV, requisitions.countForExport(tenantId, status, department), body);
+        return attachment("requisitions", tenantId, "csv", CSV, requisitions.countForExport(tenantId, status, department),
+                body);
     }
 
     @GetMapping("/api/tenants/{tenantId}/exports/requisitions.ndjson")
@@ -108,25 +119,78 @@ public class ExportController {
         caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST, Role.COMPLIANCE);
         StreamingResponseBody body = out -> {
             OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
-            stream(tenantId, status, department, row -> {
-                try {
-                    buffered.write(json.writeValueAsBytes(RequisitionLine.of(row)));
-                    buffered.write('\n');
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            stream(tenantId, () -> requisitions.forEachForExport(tenantId, status, department,
+                    writing(row -> ndjsonLine(buffered, RequisitionLine.of(row)))));
             buffered.flush();
         };
-        return attachment(tenantId, "ndjson", NDJSON, requisitions.countForExport(tenantId, status, department), body);
+        return attachment("requisitions", tenantId, "ndjson", NDJSON,
+                requisitions.countForExport(tenantId, status, department), body);
+    }
+
+    @GetMapping("/api/tenants/{tenantId}/exports/spend.csv")
+    public ResponseEntity<StreamingResponseBody> spendCsv(@PathVariable UUID tenantId,
+                                                          @RequestParam(required = false) String status,
+                                                          @RequestParam(required = false) String from,
+                                                          @RequestParam(required = false) String to,
+                                                          @RequestParam(required = false) String department,
+                                                          @RequestParam(required = false) String category,
+                                                          @RequestParam(required = false) String vendor, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
+        var query = SpendQuery.of(status, from, to, department, category, vendor);
+        StreamingResponseBody body = out -> {
+            var writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            var csv = new CsvWriter(writer);
+            for (String column : SPEND_COLUMNS) {
+                csv.field(column);
+            }
+            csv.endRecord();
+            stream(tenantId, () -> spend.forEachLine(tenantId, query.statuses(), query.filter(), writing(line -> {
+                csv.field(line.requisitionId()).field(line.lineNo()).field(line.status()).text(line.department())
+                        .text(line.category()).text(line.vendor()).field(line.currency()).field(line.amount())
+                        .field(line.spentAt()).field(line.raisedAt()).field(line.submittedAt()).field(line.decidedAt());
+                csv.endRecord();
+            })));
+            writer.flush();
+        };
+        return attachment("spend", tenantId, "csv", CSV, spend.countLines(tenantId, query.statuses(), query.filter()),
+                body);
+    }
+
+    @GetMapping("/api/tenants/{tenantId}/exports/spend.ndjson")
+    public ResponseEntity<StreamingResponseBody> spendNdjson(@PathVariable UUID tenantId,
+                                                             @RequestParam(required = false) String status,
+                                                             @RequestParam(required = false) String from,
+                                                             @RequestParam(required = false) String to,
+                                                             @RequestParam(required = false) String department,
+                                                             @RequestParam(required = false) String category,
+                                                             @RequestParam(required = false) String vendor, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
+        var query = SpendQuery.of(status, from, to, department, category, vendor);
+        StreamingResponseBody body = out -> {
+            OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+            stream(tenantId, () -> spend.forEachLine(tenantId, query.statuses(), query.filter(),
+                    writing(line -> ndjsonLine(buffered, line))));
+            buffered.flush();
+        };
+        return attachment("spend", tenantId, "ndjson", NDJSON,
+                spend.countLines(tenantId, query.statuses(), query.filter()), body);
+    }
+
+    /** The spend export's parameters: both kinds of spend unless {@code status} names one, and the analytics filter. */
+    private record SpendQuery(List<SpendStatus> statuses, SpendAnalytics.Filter filter) {
+
+        static SpendQuery of(String status, String from, String to, String department, String category, String vendor) {
+            SpendStatus one = option(SpendStatus.class, "status", status);
+            return new SpendQuery(one == null ? List.of(SpendStatus.values()) : List.of(one),
+                    new SpendAnalytics.Filter(time("from", from), time("to", to), department, category, vendor));
+        }
     }
 
     /** Reads on the response's own thread, in a read-only transaction (for the cursor), as the tenant (RLS). */
-    private void stream(UUID tenantId, RequisitionStatus status, String department, Consumer<ExportRow> row)
-            throws IOException {
+    private void stream(UUID tenantId, Runnable read) throws IOException {
         try {
             TenantScopedDataSource.runAs(tenantId, () -> readOnly.execute(tx -> {
-                requisitions.forEachForExport(tenantId, status, department, row);
+                read.run();
                 return null;
             }));
         } catch (UncheckedIOException e) {
@@ -134,15 +198,35 @@ public class ExportController {
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new IOException("could not read the requisitions", e);
+            throw new IOException("could not read the export's rows", e);
         }
     }
 
-    private static ResponseEntity<StreamingResponseBody> attachment(UUID tenantId, String extension, MediaType type,
-                                                                    long rows, StreamingResponseBody body) {
+    /** Writes each row with {@code write}, turning its IOException into one the stream rethrows as is. */
+    private static <T> Consumer<T> writing(IoConsumer<T> write) {
+        return row -> {
+            try {
+                write.accept(row);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+
+    private interface IoConsumer<T> {
+        void accept(T row) throws IOException;
+    }
+
+    private void ndjsonLine(OutputStream out, Object line) throws IOException {
+        out.write(json.writeValueAsBytes(line));
+        out.write('\n');
+    }
+
+    private static ResponseEntity<StreamingResponseBody> attachment(String what, UUID tenantId, String extension,
+                                                                    MediaType type, long rows, StreamingResponseBody body) {
         return ResponseEntity.ok().contentType(type).header(EXPECTED_ROWS, String.valueOf(rows))
                 .header(HttpHeaders.CONTENT_DISPOSITION,
-                        "attachment; filename=\"requisitions-" + tenantId + "." + extension + "\"")
+                        "attachment; filename=\"" + what + "-" + tenantId + "." + extension + "\"")
                 .body(body);
     }
 }

@@ -14,13 +14,17 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Spend by line ({@code spend_line}) and the timing of every approval step ({@code approval_step_timing}), and
@@ -142,26 +146,80 @@ public class SpendAnalytics {
 
     /** Spend of one status, summed per key and currency; months in order, other keys by amount, largest first. */
     public List<SpendItem> spend(UUID tenantId, GroupBy groupBy, SpendStatus status, Filter filter) {
-        var where = new StringBuilder(" WHERE tenant_id = ? AND status = ?");
-        var args = new ArrayList<Object>(List.of(tenantId, status.name()));
-        String at = status == SpendStatus.APPROVED ? "decided_at" : "submitted_at";
-        if (filter.from() != null) {
-            where.append(" AND ").append(at).append(" >= ?");
-            args.add(java.sql.Timestamp.from(filter.from()));
-        }
-        if (filter.to() != null) {
-            where.append(" AND ").append(at).append(" < ?");
-            args.add(java.sql.Timestamp.from(filter.to()));
-        }
-        equal(where, args, "department", filter.department());
-        equal(where, args, "category", filter.category());
-        equal(where, args, "vendor", filter.vendor());
+        var args = new ArrayList<Object>();
+        String where = where(tenantId, List.of(status), filter, args);
         String order = groupBy == GroupBy.MONTH ? "key, currency" : "sum(amount) DESC, key, currency";
         return jdbc.query("SELECT " + groupBy.expression + " AS key, currency, sum(amount), count(DISTINCT requisition_id) "
                         + "FROM spend_line" + where + " GROUP BY 1, 2 ORDER BY " + order,
                 (rs, i) -> new SpendItem(rs.getString(1), rs.getString(2).strip(),
                         Money.rounded(rs.getBigDecimal(3), rs.getString(2).strip()).amount().toPlainString(), rs.getLong(4)),
                 args.toArray());
+    }
+
+    /**
+     * One requisition line as the spend export writes it: its amount rounded to its currency, as spend sums show it,
+     * and {@code spentAt}, the time it counts at: its approval for committed spend, its submission for pending.
+     */
+    public record SpendLine(UUID requisitionId, int lineNo, String status, String department, String category,
+                            String vendor, String currency, String amount, Instant spentAt, Instant raisedAt,
+                            Instant submittedAt, Instant decidedAt) {
+    }
+
+    /** How many lines {@link #forEachLine} will hand out, for the export's progress header. */
+    public long countLines(UUID tenantId, List<SpendStatus> statuses, Filter filter) {
+        var args = new ArrayList<Object>();
+        return jdbc.queryForObject("SELECT count(*) FROM spend_line" + where(tenantId, statuses, filter, args),
+                Long.class, args.toArray());
+    }
+
+    /**
+     * Hands every spend line of the given statuses that passes the filter to {@code line}, in the order they were
+     * spent, through a cursor (1000 rows at a time): memory stays flat. PostgreSQL only uses a cursor inside a
+     * transaction, so the caller must open one.
+     */
+    public void forEachLine(UUID tenantId, List<SpendStatus> statuses, Filter filter, Consumer<SpendLine> line) {
+        var args = new ArrayList<Object>();
+        String sql = "SELECT requisition_id, line_no, status, department, category, vendor, currency, amount, "
+                + SPENT_AT + ", raised_at, submitted_at, decided_at FROM spend_line"
+                + where(tenantId, statuses, filter, args) + " ORDER BY " + SPENT_AT + ", requisition_id, line_no";
+        jdbc.query(connection -> {
+            PreparedStatement statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
+                    ResultSet.CONCUR_READ_ONLY);
+            statement.setFetchSize(1000);
+            for (int i = 0; i < args.size(); i++) {
+                statement.setObject(i + 1, args.get(i));
+            }
+            return statement;
+        }, (RowCallbackHandler) rs -> line.accept(new SpendLine(rs.getObject(1, UUID.class), rs.getInt(2),
+                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7).strip(),
+                Money.rounded(rs.getBigDecimal(8), rs.getString(7).strip()).amount().toPlainString(), instant(rs.getTimestamp(9)), instant(rs.getTimestamp(10)),
+                instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)))));
+    }
+
+    /** When a line counts as spent: approval for committed spend, submission for pending. */
+    private static final String SPENT_AT = "(CASE status WHEN 'APPROVED' THEN decided_at ELSE submitted_at END)";
+
+    /** The WHERE clause of spend, its export and the export's count: tenant, statuses, window on the spend time. */
+    private static String where(UUID tenantId, List<SpendStatus> statuses, Filter filter, List<Object> args) {
+        var where = new StringBuilder(" WHERE tenant_id = ? AND status = ANY (?)");
+        args.add(tenantId);
+        args.add(statuses.stream().map(Enum::name).toArray(String[]::new));
+        if (filter.from() != null) {
+            where.append(" AND ").append(SPENT_AT).append(" >= ?");
+            args.add(java.sql.Timestamp.from(filter.from()));
+        }
+        if (filter.to() != null) {
+            where.append(" AND ").append(SPENT_AT).append(" < ?");
+            args.add(java.sql.Timestamp.from(filter.to()));
+        }
+        equal(where, args, "department", filter.department());
+        equal(where, args, "category", filter.category());
+        equal(where, args, "vendor", filter.vendor());
+        return where.toString();
+    }
+
+    private static Instant instant(java.sql.Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 
     /** Time from a step's start to its decision, per step name, over the steps decided in the window. */
