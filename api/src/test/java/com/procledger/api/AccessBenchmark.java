@@ -91,7 +91,7 @@ public final class AccessBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        long[] cpuBefore = cpuTicks();
+        long[] cpuBefore = BenchService.cpuTicks();
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         List<Future<?>> futures = new ArrayList<>();
@@ -114,42 +114,10 @@ public final class AccessBenchmark {
         }
         pool.shutdown();
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] cpuAfter = cpuTicks();
+        long[] cpuAfter = BenchService.cpuTicks();
         double rate = done.get() / elapsed;
         System.out.printf(Locale.ROOT, "%s %,8d requests in %5.1f s = %,7.0f requests/s (%d failed)%s%n", label, done.get(),
-                elapsed, rate, failed.get(), cpuPerRequest(cpuBefore, cpuAfter, done.get()));
+                elapsed, rate, failed.get(), BenchService.cpuPer("request", cpuBefore, cpuAfter, done.get()));
         return rate;
-    }
-
-    /** {machine busy, machine idle, this JVM} in clock ticks (Linux /proc), or null elsewhere. */
-    private static long[] cpuTicks() {
-        try {
-            String[] machine = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
-            long busy = 0;
-            for (int i = 1; i < machine.length; i++) {
-                if (i != 4 && i != 5) { // idle, iowait
-                    busy += Long.parseLong(machine[i]);
-                }
-            }
-            long idle = Long.parseLong(machine[4]) + Long.parseLong(machine[5]);
-            String self = Files.readString(Path.of("/proc/self/stat"));
-            String[] fields = self.substring(self.lastIndexOf(')') + 2).split(" ");
-            long jvm = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-            return new long[] {busy, idle, jvm};
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    /** CPU per request, in ms: this JVM (service and clients) and everything else (mostly PostgreSQL). */
-    private static String cpuPerRequest(long[] before, long[] after, long requests) {
-        if (before == null || after == null || requests == 0) {
-            return "";
-        }
-        double msPerTick = 10.0; // USER_HZ is 100 on Linux
-        double jvm = (after[2] - before[2]) * msPerTick / requests;
-        double others = ((after[0] - before[0]) - (after[2] - before[2])) * msPerTick / requests;
-        double idle = 100.0 * (after[1] - before[1]) / ((after[0] - before[0]) + (after[1] - before[1]));
-        return String.format(Locale.ROOT, "; CPU ms/request: JVM %.2f, rest %.2f; machine idle %.0f%%", jvm, others, idle);
     }
 }

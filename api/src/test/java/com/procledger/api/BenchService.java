@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -128,5 +129,37 @@ final class BenchService implements AutoCloseable {
         try (var files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** {machine busy, machine idle, this JVM} in clock ticks (Linux /proc), or null elsewhere. */
+    static long[] cpuTicks() {
+        try {
+            String[] machine = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < machine.length; i++) {
+                if (i != 4 && i != 5) { // idle, iowait
+                    busy += Long.parseLong(machine[i]);
+                }
+            }
+            long idle = Long.parseLong(machine[4]) + Long.parseLong(machine[5]);
+            String self = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = self.substring(self.lastIndexOf(')') + 2).split(" ");
+            long jvm = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+            return new long[] {busy, idle, jvm};
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** CPU per unit of work, in ms: this JVM (service and clients) and everything else (mostly PostgreSQL). */
+    static String cpuPer(String unit, long[] before, long[] after, long requests) {
+        if (before == null || after == null || requests == 0) {
+            return "";
+        }
+        double msPerTick = 10.0; // USER_HZ is 100 on Linux
+        double jvm = (after[2] - before[2]) * msPerTick / requests;
+        double others = ((after[0] - before[0]) - (after[2] - before[2])) * msPerTick / requests;
+        double idle = 100.0 * (after[1] - before[1]) / ((after[0] - before[0]) + (after[1] - before[1]));
+        return String.format(Locale.ROOT, "; CPU ms/%s: JVM %.3f, rest %.3f; machine idle %.0f%%", unit, jvm, others, idle);
     }
 }

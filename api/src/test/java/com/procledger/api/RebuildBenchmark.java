@@ -13,12 +13,14 @@ import java.util.UUID;
  * Rebuild throughput per read model (docs/benchmarks.md), printed, never asserted: the real service, N business
  * events appended straight through the ledger's storage engine over 100 tenants
  * ({@link BenchService#appendRequisitions}), the live processors left to catch up, then each requisition read model
- * rebuilt in turn. Run with {@code bin/bench-rebuild [events]}.
+ * rebuilt in turn (or those named, comma-separated). Run with {@code bin/bench-rebuild [events] [read models]}.
  */
 public final class RebuildBenchmark {
 
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        List<String> models = args.length > 1 ? List.of(args[1].split(","))
+                : List.of("requisitions", "approval-inbox", "spend-analytics", "requisition-history");
         try (var service = new BenchService("rebuild")) {
             var engine = service.context.getBean(LedgerEventStorageEngine.class);
             var jdbc = service.context.getBean(JdbcTemplate.class);
@@ -39,7 +41,8 @@ public final class RebuildBenchmark {
             }
             System.out.printf(Locale.ROOT, "live processors caught up in %.1f s%n", (System.nanoTime() - waiting) / 1e9);
             Rebuilds rebuilds = service.context.getBean(Rebuilds.class);
-            for (String name : List.of("requisitions", "approval-inbox", "spend-analytics", "requisition-history")) {
+            for (String name : models) {
+                long[] cpu = BenchService.cpuTicks();
                 rebuilds.start(name);
                 Rebuilds.Status status;
                 do {
@@ -47,8 +50,9 @@ public final class RebuildBenchmark {
                     status = rebuilds.status(name).orElseThrow();
                 } while (status.status() == Rebuilds.State.RUNNING);
                 double seconds = java.time.Duration.between(status.startedAt(), status.finishedAt()).toMillis() / 1000.0;
-                System.out.printf(Locale.ROOT, "rebuild %-20s %s: %,d ledger events in %6.1f s = %,8.0f events/s%s%n", name,
+                System.out.printf(Locale.ROOT, "rebuild %-20s %s: %,d ledger events in %6.1f s = %,8.0f events/s%s%s%n", name,
                         status.status(), status.processed(), seconds, status.processed() / seconds,
+                        BenchService.cpuPer("1000 events", cpu, BenchService.cpuTicks(), status.processed() / 1000),
                         status.error() == null ? "" : " (" + status.error() + ")");
             }
         }

@@ -83,6 +83,32 @@ class RebuildHttpTest extends HttpTestSupport {
     }
 
     @Test
+    void theAccessLogIsRebuiltWithEveryAccessEventOfTheLedger() throws Exception {
+        TestTenant tenant = newTenant();
+        tenant.raiseAndSubmit("10.00");
+        get(tenant.path("/requisitions"), tenant.requester);
+        assertThat(get(tenant.path("/access-events"), tenant.requester).status()).isEqualTo(403); // a denial too
+        // access events have no aggregate: they are in the ledger as the tenant's rows without one
+        long recorded = jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE tenant_id = ? AND aggregate_id IS NULL",
+                Long.class, tenant.id);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (jdbc.queryForObject("SELECT count(*) FROM access_log WHERE tenant_id = ?", Long.class, tenant.id) < recorded
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        String ofTenant = "(SELECT * FROM access_log WHERE tenant_id = '" + tenant.id + "')";
+        List<String> before = rows(ofTenant, "ledger_seq");
+        assertThat(before).hasSize((int) recorded).hasSizeGreaterThan(5);
+        assertThat(jdbc.update("DELETE FROM access_log WHERE tenant_id = ? AND ledger_seq = "
+                + "(SELECT min(ledger_seq) FROM access_log WHERE tenant_id = ?)", tenant.id, tenant.id)).isOne();
+
+        assertThat(post("/api/admin/projections/access-log/rebuild", operatorToken, null).status()).isEqualTo(202);
+        JsonNode done = waitUntilDone("access-log");
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("DONE");
+        assertThat(rows(ofTenant, "ledger_seq")).isEqualTo(before);
+    }
+
+    @Test
     void theCommandLineStartsARebuildAndShowsItsProgressToTheEnd() {
         newTenant().raiseAndSubmit("10.00");
         var out = new java.io.ByteArrayOutputStream();

@@ -7,12 +7,15 @@ import com.procledger.infra.ledger.LedgerSerializer;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
+import org.axonframework.serialization.SimpleSerializedType;
 
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,7 +24,8 @@ import java.util.UUID;
 /**
  * Events read straight from {@code ledger_events} rows, as the read models' processors get them, for replays that
  * run outside the processors (time travel, rebuilds): same payload, same metadata plus {@code ledgerSeq} and
- * {@code tenantId}, timestamps in milliseconds (as Axon's event entries carry them).
+ * {@code tenantId}, timestamps in milliseconds (as Axon's event entries carry them); events without an aggregate
+ * (access events) as plain event messages.
  */
 final class LedgerReplay {
 
@@ -38,22 +42,48 @@ final class LedgerReplay {
         this.serializer = serializer;
     }
 
-    /** The event of the current row (a domain event: rows without an aggregate are not replayed). */
+    /** A {@code ledger_events} row as read, not yet deserialized (so that another thread can do that). */
+    record Row(UUID tenantId, long ledgerSeq, String eventId, String aggregateType, String aggregateId,
+               long aggregateSeq, String eventType, String eventRevision, java.sql.Timestamp occurredAt, String metadata,
+               String payload) {
+
+        static Row of(ResultSet rs) throws SQLException {
+            return new Row(rs.getObject("tenant_id", UUID.class), rs.getLong("ledger_seq"), rs.getString("event_id"),
+                    rs.getString("aggregate_type"), rs.getString("aggregate_id"), rs.getLong("aggregate_seq"),
+                    rs.getString("event_type"), rs.getString("event_revision"), rs.getTimestamp("occurred_at"),
+                    rs.getString("metadata"), rs.getString("payload"));
+        }
+    }
+
+    /** The event of the current row. */
     EventMessage<?> message(ResultSet rs) throws SQLException {
-        long ledgerSeq = rs.getLong("ledger_seq");
-        Object payload = serializer.deserialize(new SimpleSerializedObject<>(rs.getString("payload"), String.class,
-                rs.getString("event_type"), rs.getString("event_revision")));
+        return message(Row.of(rs));
+    }
+
+    /** The event of {@code row}, as a processor would get it. */
+    EventMessage<?> message(Row row) {
+        Object payload = serializer.deserialize(new SimpleSerializedObject<>(row.payload(), String.class,
+                row.eventType(), row.eventRevision()));
         Map<String, Object> metadata;
         try {
-            metadata = new HashMap<>(metadataReader.readValue(rs.getString("metadata"), MAP));
+            metadata = new HashMap<>(metadataReader.readValue(row.metadata(), MAP));
         } catch (IOException e) {
-            throw new IllegalStateException("unreadable metadata at ledger_seq " + ledgerSeq, e);
+            throw new IllegalStateException("unreadable metadata at ledger_seq " + row.ledgerSeq(), e);
         }
-        metadata.put(LedgerMetadata.LEDGER_SEQ, ledgerSeq);
-        metadata.put(LedgerMetadata.TENANT_ID, rs.getObject("tenant_id", UUID.class).toString());
-        return new GenericDomainEventMessage<>(rs.getString("aggregate_type"), rs.getString("aggregate_id"),
-                rs.getLong("aggregate_seq"), payload, metadata, rs.getString("event_id"),
-                rs.getTimestamp("occurred_at").toInstant().truncatedTo(ChronoUnit.MILLIS));
+        metadata.put(LedgerMetadata.LEDGER_SEQ, row.ledgerSeq());
+        metadata.put(LedgerMetadata.TENANT_ID, row.tenantId().toString());
+        Instant at = row.occurredAt().toInstant().truncatedTo(ChronoUnit.MILLIS);
+        if (row.aggregateId() == null) {
+            return new GenericEventMessage<>(row.eventId(), payload, metadata, at);
+        }
+        return new GenericDomainEventMessage<>(row.aggregateType(), row.aggregateId(), row.aggregateSeq(), payload,
+                metadata, row.eventId(), at);
+    }
+
+    /** Whether {@code projection} handles events of this stored type (looked up once per type, not per event). */
+    boolean handles(AnnotationEventHandlerAdapter projection, Map<String, Boolean> known, Row row) {
+        return known.computeIfAbsent(row.eventType() + "#" + row.eventRevision(), type -> projection.canHandleType(
+                serializer.classForType(new SimpleSerializedType(row.eventType(), row.eventRevision()))));
     }
 
     /** Hands {@code event} to {@code projection} if it has a handler for it. */

@@ -15,6 +15,7 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,10 @@ public class Rebuilds implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Rebuilds.class);
     private static final String SCHEMA = "procledger_rebuild";
-    private static final int BATCH = 2000;
+    /** Ledger events read per round; the events of a round the model handles are split over the partitions. */
+    private static final int CHUNK = 8000;
+    /** Threads (and connections) replaying at once: the work is half database round trips, so twice the cores. */
+    private static final int PARTITIONS = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
 
     /** A rebuildable read model: its processing group, its projection and the tables it writes. */
     private record ReadModel(String name, Object projection, List<String> tables) {
@@ -70,6 +74,8 @@ public class Rebuilds implements AutoCloseable {
     private final Map<String, Progress> progress = new ConcurrentHashMap<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("read-model-rebuild").daemon().unstarted(r));
+    private final ExecutorService partitions = Executors.newFixedThreadPool(PARTITIONS,
+            Thread.ofPlatform().name("read-model-rebuild-", 1).daemon().factory());
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -148,21 +154,25 @@ public class Rebuilds implements AutoCloseable {
                 long target = position(processor);
                 run.total = Math.max(run.total, target);
                 done = replay(model, projection, done, target, run);
-                if (position(processor) - done < BATCH) {
+                if (position(processor) - done < CHUNK) {
                     break;
                 }
             }
             // 2. pause it, replay the last events, swap, go on
+            long pausing = System.nanoTime();
             processor.shutDown();
             paused = true;
             long pausedAt = position(processor);
             run.total = Math.max(run.total, pausedAt);
             done = replay(model, projection, done, pausedAt, run);
+            long swapping = System.nanoTime();
             swap(model);
             run.state = State.DONE;
             run.finishedAt = Instant.now();
-            log.info("Rebuilt read model {}: {} ledger events in {} s; swapped in", model.name(), done,
-                    Duration.between(run.startedAt, run.finishedAt).toSeconds());
+            log.info("Rebuilt read model {}: {} ledger events in {} ms; swapped in (processor paused for {} ms, "
+                    + "of which the swap {} ms)", model.name(), done,
+                    Duration.between(run.startedAt, run.finishedAt).toMillis(), (System.nanoTime() - pausing) / 1_000_000,
+                    (System.nanoTime() - swapping) / 1_000_000);
         } catch (RuntimeException | SQLException e) {
             run.state = State.FAILED;
             run.error = e.getMessage();
@@ -181,41 +191,70 @@ public class Rebuilds implements AutoCloseable {
         return token == null ? 0 : token.position().orElse(0);
     }
 
+    /**
+     * Empty copies of the model's tables: unlogged (a crash loses only the rebuild, which starts again) and with
+     * only the unique indexes, which the handlers look rows up by and their upserts need; the live tables keep
+     * every index, and the swap fills them.
+     */
     private void prepareCopies(ReadModel model) {
         transactions.executeWithoutResult(status -> {
             for (String table : model.tables()) {
-                jdbc.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + table);
-                jdbc.execute("CREATE TABLE " + SCHEMA + "." + table + " (LIKE public." + table + " INCLUDING ALL)");
+                String copy = SCHEMA + "." + table;
+                jdbc.execute("DROP TABLE IF EXISTS " + copy);
+                jdbc.execute("CREATE UNLOGGED TABLE " + copy + " (LIKE public." + table
+                        + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING IDENTITY)");
+                for (String index : jdbc.queryForList("SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+                        + "WHERE indrelid = ?::regclass AND indisunique", String.class, "public." + table)) {
+                    jdbc.execute(index.replace(" ON public." + table + " ", " ON " + copy + " "));
+                }
             }
         });
     }
 
-    /** Replays ledger positions ({@code from}, {@code to}] into the copies; returns {@code to}. */
+    /**
+     * Replays ledger positions ({@code from}, {@code to}] into the copies; returns {@code to}. One thread reads the
+     * ledger through a cursor and keeps the events the projection handles; each chunk is split by aggregate over
+     * the partition threads, which deserialize and apply their share in a transaction of their own, in ledger
+     * order within each aggregate (the read models' rows belong to one aggregate each, so the shares are
+     * independent). Progress moves when a whole chunk is done.
+     */
     private long replay(ReadModel model, AnnotationEventHandlerAdapter projection, long from, long to, Progress run)
             throws SQLException {
         if (to <= from) {
             return from;
         }
+        Map<String, Boolean> handled = new java.util.HashMap<>();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false); // a cursor: memory stays flat
             try (PreparedStatement statement = connection.prepareStatement("SELECT global_position, "
                     + LedgerReplay.COLUMNS + " FROM ledger_events WHERE global_position > ? AND global_position <= ? "
-                    + "AND aggregate_id IS NOT NULL ORDER BY global_position")) {
-                statement.setFetchSize(BATCH);
+                    + "ORDER BY global_position")) {
+                statement.setFetchSize(CHUNK);
                 statement.setLong(1, from);
                 statement.setLong(2, to);
                 try (ResultSet rs = statement.executeQuery()) {
-                    List<EventMessage<?>> batch = new ArrayList<>(BATCH);
-                    long position = from;
+                    List<List<LedgerReplay.Row>> shares = new ArrayList<>();
+                    for (int i = 0; i < PARTITIONS; i++) {
+                        shares.add(new ArrayList<>());
+                    }
+                    int read = 0;
+                    Chunk applying = Chunk.NONE;
                     while (rs.next()) {
-                        position = rs.getLong("global_position");
-                        batch.add(replay.message(rs));
-                        if (batch.size() == BATCH) {
-                            apply(projection, batch);
-                            run.processed(position);
+                        var row = LedgerReplay.Row.of(rs);
+                        if (replay.handles(projection, handled, row)) {
+                            int share = row.aggregateId() == null ? (int) (row.ledgerSeq() % PARTITIONS)
+                                    : Math.floorMod(row.aggregateId().hashCode(), PARTITIONS);
+                            shares.get(share).add(row);
+                        }
+                        if (++read == CHUNK) {
+                            // the next chunk is read while this one is applied; it starts when this one is done
+                            run.processed(applying.await());
+                            applying = apply(projection, shares, rs.getLong("global_position"));
+                            read = 0;
                         }
                     }
-                    apply(projection, batch);
+                    run.processed(applying.await());
+                    apply(projection, shares, to).await();
                     run.processed(to);
                 }
             } finally {
@@ -225,16 +264,58 @@ public class Rebuilds implements AutoCloseable {
         return to;
     }
 
-    private void apply(AnnotationEventHandlerAdapter projection, List<EventMessage<?>> batch) {
-        if (batch.isEmpty()) {
-            return;
+    /** Starts applying each share on a partition thread, in a transaction of its own. */
+    private Chunk apply(AnnotationEventHandlerAdapter projection, List<List<LedgerReplay.Row>> shares, long upTo) {
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (List<LedgerReplay.Row> share : shares) {
+            if (share.isEmpty()) {
+                continue;
+            }
+            List<LedgerReplay.Row> rows = List.copyOf(share);
+            share.clear();
+            running.add(partitions.submit(() -> transactions.executeWithoutResult(status -> {
+                jdbc.execute("SET LOCAL search_path TO " + SCHEMA + ", public");
+                jdbc.execute("SET LOCAL synchronous_commit TO OFF"); // the copies are unlogged anyway
+                // one unit of work for the share, as a processor's batch has: projections that collect their rows
+                // per unit of work (the access log) write them in one statement
+                List<EventMessage<?>> messages = rows.stream().<EventMessage<?>>map(replay::message).toList();
+                var unit = DefaultUnitOfWork.startAndGet(messages.getFirst());
+                try {
+                    messages.forEach(message -> LedgerReplay.apply(projection, message));
+                    unit.commit();
+                } catch (RuntimeException e) {
+                    unit.rollback(e);
+                    throw e;
+                }
+            })));
         }
-        transactions.executeWithoutResult(status -> {
-            jdbc.execute("SET LOCAL search_path TO " + SCHEMA + ", public");
-            jdbc.execute("SET LOCAL synchronous_commit TO OFF"); // a crash loses only the rebuild, never the live model
-            batch.forEach(event -> LedgerReplay.apply(projection, event));
-        });
-        batch.clear();
+        return new Chunk(running, upTo);
+    }
+
+    /** A chunk being applied: its shares, and the ledger position it reaches. */
+    private record Chunk(List<java.util.concurrent.Future<?>> shares, long upTo) {
+
+        static final Chunk NONE = new Chunk(List.of(), 0);
+
+        /** Waits until every share is committed (or one failed: then throws); returns the position reached. */
+        long await() {
+            RuntimeException failure = null;
+            for (var share : shares) {
+                try {
+                    share.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = new IllegalStateException("interrupted while replaying", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failure = e.getCause() instanceof RuntimeException cause ? cause
+                            : new IllegalStateException(e.getCause());
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return upTo;
+        }
     }
 
     /** Replaces the live rows by the rebuilt ones in one transaction (DELETE, not TRUNCATE: readers never wait). */
@@ -251,6 +332,7 @@ public class Rebuilds implements AutoCloseable {
     @Override
     public void close() {
         worker.shutdownNow();
+        partitions.shutdownNow();
     }
 
     private static final class Progress {
@@ -270,7 +352,7 @@ public class Rebuilds implements AutoCloseable {
         }
 
         void processed(long position) {
-            processed = position;
+            processed = Math.max(processed, position);
             if (System.nanoTime() - lastLog > 5_000_000_000L) {
                 lastLog = System.nanoTime();
                 Status status = status();

@@ -17,11 +17,13 @@ import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +58,17 @@ public class RequisitionHistory {
     public record Entry(long ledgerSeq, String type, Instant at, UUID actor, List<Change> changes) {
     }
 
+    /**
+     * One history entry per event, computed against the requisition's last values. Within a unit of work (a
+     * processor's batch, a rebuild's share) the last values are read once and kept, and the entries and values
+     * are written together just before it commits (two statements for the batch, not three per event); outside
+     * one, at once.
+     */
     @EventHandler
     void on(RequisitionEvent event, @SequenceNumber long version, @Timestamp Instant at, MetaData metaData) {
-        Map<String, String> before = jdbc.query(
-                "SELECT fields FROM requisition_history_state WHERE requisition_id = ?",
-                (rs, i) -> (Map<String, String>) ReadModelJson.read(rs.getString(1), FIELDS), event.requisitionId())
-                .stream().findFirst().orElseGet(LinkedHashMap::new);
+        Pending pending = pending();
+        State state = pending.states.computeIfAbsent(event.requisitionId(), this::load);
+        Map<String, String> before = state.fields();
         Map<String, String> after = new LinkedHashMap<>(before);
         after.putAll(changedFields(event, before));
         List<Change> changes = new ArrayList<>();
@@ -71,17 +78,69 @@ public class RequisitionHistory {
                 changes.add(new Change(field.getKey(), from, field.getValue()));
             }
         }
-        jdbc.update("""
-                INSERT INTO requisition_history (requisition_id, aggregate_seq, tenant_id, ledger_seq, type, at, actor, changes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT DO NOTHING""",
-                event.requisitionId(), version, event.tenantId(), LedgerMetadata.ledgerSeq(metaData),
-                event.getClass().getSimpleName(), java.sql.Timestamp.from(at), actorOf(event, metaData),
-                ReadModelJson.write(changes));
-        jdbc.update("""
-                INSERT INTO requisition_history_state (requisition_id, tenant_id, fields, version) VALUES (?, ?, ?::jsonb, ?)
-                ON CONFLICT (requisition_id) DO UPDATE SET fields = EXCLUDED.fields, version = EXCLUDED.version
-                WHERE requisition_history_state.version < EXCLUDED.version""",
-                event.requisitionId(), event.tenantId(), ReadModelJson.write(after), version);
+        pending.entries.add(new Object[] {event.requisitionId(), version, event.tenantId(),
+                LedgerMetadata.ledgerSeq(metaData), event.getClass().getSimpleName(), java.sql.Timestamp.from(at),
+                actorOf(event, metaData), ReadModelJson.write(changes)});
+        if (version > state.version()) { // a redelivered event never moves the values back
+            pending.states.put(event.requisitionId(), new State(event.tenantId(), after, version, true));
+        }
+        if (!CurrentUnitOfWork.isStarted()) {
+            pending.write();
+        }
+    }
+
+    /** A requisition's last values and the aggregate sequence they reflect; {@code changed} when to be written. */
+    private record State(UUID tenantId, Map<String, String> fields, long version, boolean changed) {
+    }
+
+    private State load(UUID requisitionId) {
+        return jdbc.query("SELECT tenant_id, fields, version FROM requisition_history_state WHERE requisition_id = ?",
+                        (rs, i) -> new State(rs.getObject(1, UUID.class),
+                                (Map<String, String>) ReadModelJson.read(rs.getString(2), FIELDS), rs.getLong(3), false),
+                        requisitionId).stream().findFirst()
+                .orElseGet(() -> new State(null, new LinkedHashMap<>(), -1, false));
+    }
+
+    private static final String PENDING = RequisitionHistory.class.getName() + ".pending";
+
+    /** What this unit of work will write (or, outside one, what this event writes now). */
+    private Pending pending() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return new Pending();
+        }
+        var root = CurrentUnitOfWork.get().root();
+        return root.getOrComputeResource(PENDING, key -> {
+            Pending pending = new Pending();
+            root.onPrepareCommit(unit -> pending.write());
+            return pending;
+        });
+    }
+
+    private final class Pending {
+        final Map<UUID, State> states = new HashMap<>();
+        final List<Object[]> entries = new ArrayList<>();
+
+        void write() {
+            if (entries.isEmpty()) {
+                return;
+            }
+            jdbc.batchUpdate("""
+                    INSERT INTO requisition_history (requisition_id, aggregate_seq, tenant_id, ledger_seq, type, at,
+                        actor, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT DO NOTHING""", entries);
+            List<Object[]> changed = new ArrayList<>();
+            states.forEach((id, state) -> {
+                if (state.changed()) {
+                    changed.add(new Object[] {id, state.tenantId(), ReadModelJson.write(state.fields()), state.version()});
+                }
+            });
+            jdbc.batchUpdate("""
+                    INSERT INTO requisition_history_state (requisition_id, tenant_id, fields, version)
+                    VALUES (?, ?, ?::jsonb, ?)
+                    ON CONFLICT (requisition_id) DO UPDATE SET fields = EXCLUDED.fields, version = EXCLUDED.version
+                    WHERE requisition_history_state.version < EXCLUDED.version""", changed);
+            entries.clear();
+            states.clear();
+        }
     }
 
     /** The fields an event sets, as text; a field set to null is cleared. */
