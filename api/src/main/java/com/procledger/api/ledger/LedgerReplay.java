@@ -11,6 +11,7 @@ import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.SimpleSerializedType;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.io.IOException;
 import java.sql.ResultSet;
@@ -55,11 +56,6 @@ final class LedgerReplay {
         }
     }
 
-    /** The event of the current row. */
-    EventMessage<?> message(ResultSet rs) throws SQLException {
-        return message(Row.of(rs));
-    }
-
     /** The event of {@code row}, as a processor would get it. */
     EventMessage<?> message(Row row) {
         Object payload = serializer.deserialize(new SimpleSerializedObject<>(row.payload(), String.class,
@@ -84,6 +80,20 @@ final class LedgerReplay {
     boolean handles(AnnotationEventHandlerAdapter projection, Map<String, Boolean> known, Row row) {
         return known.computeIfAbsent(row.eventType() + "#" + row.eventRevision(), type -> projection.canHandleType(
                 serializer.classForType(new SimpleSerializedType(row.eventType(), row.eventRevision()))));
+    }
+
+    /**
+     * An empty copy of read-model table {@code table} named {@code copy} (schema-qualified: a rebuild's copy, or a
+     * temporary table for time travel): its columns, defaults and checks, and only its unique indexes, which the
+     * handlers look rows up by and their upserts need. Other indexes only slow a replay's writes down.
+     */
+    static void createCopy(JdbcTemplate jdbc, String table, String copy, String createTable, String options) {
+        jdbc.execute(createTable + " " + copy + " (LIKE public." + table
+                + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING IDENTITY)" + options);
+        for (String index : jdbc.queryForList("SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+                + "WHERE indrelid = ?::regclass AND indisunique", String.class, "public." + table)) {
+            jdbc.execute(index.replace(" ON public." + table + " ", " ON " + copy + " "));
+        }
     }
 
     /** Hands {@code event} to {@code projection} if it has a handler for it. */

@@ -192,21 +192,14 @@ public class Rebuilds implements AutoCloseable {
     }
 
     /**
-     * Empty copies of the model's tables: unlogged (a crash loses only the rebuild, which starts again) and with
-     * only the unique indexes, which the handlers look rows up by and their upserts need; the live tables keep
-     * every index, and the swap fills them.
+     * Empty copies of the model's tables: unlogged (a crash loses only the rebuild, which starts again), with only
+     * their unique indexes; the live tables keep every index, and the swap fills them.
      */
     private void prepareCopies(ReadModel model) {
         transactions.executeWithoutResult(status -> {
             for (String table : model.tables()) {
-                String copy = SCHEMA + "." + table;
-                jdbc.execute("DROP TABLE IF EXISTS " + copy);
-                jdbc.execute("CREATE UNLOGGED TABLE " + copy + " (LIKE public." + table
-                        + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING IDENTITY)");
-                for (String index : jdbc.queryForList("SELECT pg_get_indexdef(indexrelid) FROM pg_index "
-                        + "WHERE indrelid = ?::regclass AND indisunique", String.class, "public." + table)) {
-                    jdbc.execute(index.replace(" ON public." + table + " ", " ON " + copy + " "));
-                }
+                jdbc.execute("DROP TABLE IF EXISTS " + SCHEMA + "." + table);
+                LedgerReplay.createCopy(jdbc, table, SCHEMA + "." + table, "CREATE UNLOGGED TABLE", "");
             }
         });
     }

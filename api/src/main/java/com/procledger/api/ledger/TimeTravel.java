@@ -94,9 +94,11 @@ public class TimeTravel {
                     "SELECT coalesce(max(ledger_seq), 0) FROM ledger_events WHERE tenant_id = ? AND occurred_at < ?",
                     Long.class, tenantId, java.sql.Timestamp.from(askedTime.truncatedTo(ChronoUnit.MILLIS).plusMillis(1)));
             for (String table : view.tables) {
-                jdbc.execute("CREATE TEMP TABLE " + table + " (LIKE public." + table + " INCLUDING ALL) ON COMMIT DROP");
+                LedgerReplay.createCopy(jdbc, table, "pg_temp." + table, "CREATE TEMP TABLE", " ON COMMIT DROP");
             }
             long[] last = {0};
+            AnnotationEventHandlerAdapter projection = projections.get(view);
+            Map<String, Boolean> handled = new java.util.HashMap<>();
             jdbc.query(connection -> {
                 PreparedStatement statement = connection.prepareStatement("SELECT " + LedgerReplay.COLUMNS
                         + " FROM ledger_events WHERE tenant_id = ? AND ledger_seq <= ? AND aggregate_id IS NOT NULL "
@@ -109,8 +111,11 @@ public class TimeTravel {
                 }
                 return statement;
             }, (RowCallbackHandler) rs -> {
-                last[0] = rs.getLong("ledger_seq");
-                LedgerReplay.apply(projections.get(view), replay.message(rs));
+                var row = LedgerReplay.Row.of(rs);
+                last[0] = row.ledgerSeq();
+                if (replay.handles(projection, handled, row)) {
+                    LedgerReplay.apply(projection, replay.message(row));
+                }
             });
             return new AsOf<>(last[0], query.get());
         });
