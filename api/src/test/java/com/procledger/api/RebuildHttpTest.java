@@ -59,6 +59,12 @@ class RebuildHttpTest extends HttpTestSupport {
                 String name = table.split(":")[0];
                 assertThat(jdbc.update("DELETE FROM " + name + " WHERE ctid IN (SELECT ctid FROM " + name + " LIMIT 1)")).isOne();
             }
+            // and change a value of a row that stays: the swap must compare whole rows, not only keys
+            String tampered = model.getKey().equals("requisitions") ? "UPDATE requisition_view SET title = 'tampered'"
+                    : model.getKey().equals("spend-analytics") ? "UPDATE spend_line SET amount = amount + 1"
+                    : "UPDATE requisition_history SET type = 'Tampered'";
+            String first = model.getValue().get(0).split(":")[0];
+            assertThat(jdbc.update(tampered + " WHERE ctid IN (SELECT ctid FROM " + first + " LIMIT 1)")).isOne();
 
             Response started = post("/api/admin/projections/" + model.getKey() + "/rebuild", operatorToken, null);
             assertThat(started.status()).as(started.body()).isEqualTo(202);
