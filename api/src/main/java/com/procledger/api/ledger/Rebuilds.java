@@ -11,15 +11,11 @@ import com.procledger.projections.tenant.ApprovalPolicyHistory;
 import com.procledger.projections.tenant.Tenants;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
-import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -54,10 +50,6 @@ public class Rebuilds implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Rebuilds.class);
     private static final String SCHEMA = "procledger_rebuild";
-    /** Ledger events read per round; the events of a round the model handles are split over the partitions. */
-    private static final int CHUNK = 8000;
-    /** Threads (and connections) replaying at once: the work is half database round trips, so twice the cores. */
-    private static final int PARTITIONS = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
 
     /** A rebuildable read model: its processing group, its projection and the tables it writes. */
     private record ReadModel(String name, Object projection, List<String> tables) {
@@ -74,18 +66,16 @@ public class Rebuilds implements AutoCloseable {
     private final Map<String, Progress> progress = new ConcurrentHashMap<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(
             r -> Thread.ofPlatform().name("read-model-rebuild").daemon().unstarted(r));
-    private final ExecutorService partitions = Executors.newFixedThreadPool(PARTITIONS,
-            Thread.ofPlatform().name("read-model-rebuild-", 1).daemon().factory());
     private final DataSource dataSource;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final EventProcessingConfiguration processing;
     private final TokenStore tokens;
-    private final LedgerReplay replay;
+    private final ParallelReplay parallel;
 
     public Rebuilds(DataSource dataSource, JdbcTemplate jdbc, PlatformTransactionManager transactions,
                     EventProcessingConfiguration processing, TokenStore tokens,
-                    @Qualifier("eventSerializer") Serializer serializer, Tenants tenants, UserAccounts users,
+                    ParallelReplay parallel, Tenants tenants, UserAccounts users,
                     RequisitionViews requisitions, RequisitionHistory history, ApprovalInbox inbox, AccessLog accessLog,
                     SpendAnalytics spend, ApprovalPolicyHistory policies) {
         this.dataSource = dataSource;
@@ -93,7 +83,7 @@ public class Rebuilds implements AutoCloseable {
         this.transactions = new TransactionTemplate(transactions);
         this.processing = processing;
         this.tokens = tokens;
-        this.replay = new LedgerReplay(serializer);
+        this.parallel = parallel;
         for (ReadModel model : List.of(
                 new ReadModel(Tenants.PROCESSING_GROUP, tenants, List.of("tenant_view")),
                 new ReadModel(UserAccounts.PROCESSING_GROUP, users, List.of("user_account")),
@@ -153,8 +143,8 @@ public class Rebuilds implements AutoCloseable {
             for (int round = 0; round < 20; round++) {
                 long target = position(processor);
                 run.total = Math.max(run.total, target);
-                done = replay(model, projection, done, target, run);
-                if (position(processor) - done < CHUNK) {
+                done = replay(projection, done, target, run);
+                if (position(processor) - done < ParallelReplay.CHUNK) {
                     break;
                 }
             }
@@ -164,7 +154,7 @@ public class Rebuilds implements AutoCloseable {
             paused = true;
             long pausedAt = position(processor);
             run.total = Math.max(run.total, pausedAt);
-            done = replay(model, projection, done, pausedAt, run);
+            done = replay(projection, done, pausedAt, run);
             long swapping = System.nanoTime();
             swap(model);
             run.state = State.DONE;
@@ -204,50 +194,21 @@ public class Rebuilds implements AutoCloseable {
         });
     }
 
-    /**
-     * Replays ledger positions ({@code from}, {@code to}] into the copies; returns {@code to}. One thread reads the
-     * ledger through a cursor and keeps the events the projection handles; each chunk is split by aggregate over
-     * the partition threads, which deserialize and apply their share in a transaction of their own, in ledger
-     * order within each aggregate (the read models' rows belong to one aggregate each, so the shares are
-     * independent). Progress moves when a whole chunk is done.
-     */
-    private long replay(ReadModel model, AnnotationEventHandlerAdapter projection, long from, long to, Progress run)
-            throws SQLException {
+    /** Replays ledger positions ({@code from}, {@code to}] into the copies, in parallel; returns {@code to}. */
+    private long replay(AnnotationEventHandlerAdapter projection, long from, long to, Progress run) throws SQLException {
         if (to <= from) {
             return from;
         }
-        Map<String, Boolean> handled = new java.util.HashMap<>();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false); // a cursor: memory stays flat
             try (PreparedStatement statement = connection.prepareStatement("SELECT global_position, "
                     + LedgerReplay.COLUMNS + " FROM ledger_events WHERE global_position > ? AND global_position <= ? "
                     + "ORDER BY global_position")) {
-                statement.setFetchSize(CHUNK);
+                statement.setFetchSize(ParallelReplay.CHUNK);
                 statement.setLong(1, from);
                 statement.setLong(2, to);
                 try (ResultSet rs = statement.executeQuery()) {
-                    List<List<LedgerReplay.Row>> shares = new ArrayList<>();
-                    for (int i = 0; i < PARTITIONS; i++) {
-                        shares.add(new ArrayList<>());
-                    }
-                    int read = 0;
-                    Chunk applying = Chunk.NONE;
-                    while (rs.next()) {
-                        var row = LedgerReplay.Row.of(rs);
-                        if (replay.handles(projection, handled, row)) {
-                            int share = row.aggregateId() == null ? (int) (row.ledgerSeq() % PARTITIONS)
-                                    : Math.floorMod(row.aggregateId().hashCode(), PARTITIONS);
-                            shares.get(share).add(row);
-                        }
-                        if (++read == CHUNK) {
-                            // the next chunk is read while this one is applied; it starts when this one is done
-                            run.processed(applying.await());
-                            applying = apply(projection, shares, rs.getLong("global_position"));
-                            read = 0;
-                        }
-                    }
-                    run.processed(applying.await());
-                    apply(projection, shares, to).await();
+                    parallel.replay(rs, "global_position", projection, SCHEMA, run::processed);
                     run.processed(to);
                 }
             } finally {
@@ -255,60 +216,6 @@ public class Rebuilds implements AutoCloseable {
             }
         }
         return to;
-    }
-
-    /** Starts applying each share on a partition thread, in a transaction of its own. */
-    private Chunk apply(AnnotationEventHandlerAdapter projection, List<List<LedgerReplay.Row>> shares, long upTo) {
-        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-        for (List<LedgerReplay.Row> share : shares) {
-            if (share.isEmpty()) {
-                continue;
-            }
-            List<LedgerReplay.Row> rows = List.copyOf(share);
-            share.clear();
-            running.add(partitions.submit(() -> transactions.executeWithoutResult(status -> {
-                jdbc.execute("SET LOCAL search_path TO " + SCHEMA + ", public");
-                jdbc.execute("SET LOCAL synchronous_commit TO OFF"); // the copies are unlogged anyway
-                // one unit of work for the share, as a processor's batch has: projections that collect their rows
-                // per unit of work (the access log) write them in one statement
-                List<EventMessage<?>> messages = rows.stream().<EventMessage<?>>map(replay::message).toList();
-                var unit = DefaultUnitOfWork.startAndGet(messages.getFirst());
-                try {
-                    messages.forEach(message -> LedgerReplay.apply(projection, message));
-                    unit.commit();
-                } catch (RuntimeException e) {
-                    unit.rollback(e);
-                    throw e;
-                }
-            })));
-        }
-        return new Chunk(running, upTo);
-    }
-
-    /** A chunk being applied: its shares, and the ledger position it reaches. */
-    private record Chunk(List<java.util.concurrent.Future<?>> shares, long upTo) {
-
-        static final Chunk NONE = new Chunk(List.of(), 0);
-
-        /** Waits until every share is committed (or one failed: then throws); returns the position reached. */
-        long await() {
-            RuntimeException failure = null;
-            for (var share : shares) {
-                try {
-                    share.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    failure = new IllegalStateException("interrupted while replaying", e);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failure = e.getCause() instanceof RuntimeException cause ? cause
-                            : new IllegalStateException(e.getCause());
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return upTo;
-        }
     }
 
     /**
@@ -346,7 +253,6 @@ public class Rebuilds implements AutoCloseable {
     @Override
     public void close() {
         worker.shutdownNow();
-        partitions.shutdownNow();
     }
 
     private static final class Progress {
