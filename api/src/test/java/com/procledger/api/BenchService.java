@@ -131,6 +131,18 @@ final class BenchService implements AutoCloseable {
         }
     }
 
+    /** Waits until every live processor has handled the whole ledger; returns the seconds it took. */
+    double awaitProcessors() throws InterruptedException {
+        long head = context.getBean(com.procledger.infra.ledger.LedgerEventStorageEngine.class).headPosition();
+        var jdbc = context.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
+        long start = System.nanoTime();
+        while (jdbc.queryForObject("SELECT min((regexp_match(convert_from(token, 'UTF8'), '\\d+'))[1]::bigint) "
+                + "FROM tokenentry", Long.class) < head) {
+            Thread.sleep(1000);
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
     /** {machine busy, machine idle, this JVM} in clock ticks (Linux /proc), or null elsewhere. */
     static long[] cpuTicks() {
         try {

@@ -2,7 +2,6 @@ package com.procledger.api;
 
 import com.procledger.api.ledger.Rebuilds;
 import com.procledger.infra.ledger.LedgerEventStorageEngine;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,6 @@ public final class RebuildBenchmark {
                 : List.of("requisitions", "approval-inbox", "spend-analytics", "requisition-history");
         try (var service = new BenchService("rebuild")) {
             var engine = service.context.getBean(LedgerEventStorageEngine.class);
-            var jdbc = service.context.getBean(JdbcTemplate.class);
             List<UUID> tenants = new ArrayList<>();
             for (int t = 0; t < 100; t++) {
                 tenants.add(UUID.randomUUID());
@@ -34,12 +32,7 @@ public final class RebuildBenchmark {
             System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; ledger %,d events over %d tenants (appended in %.1f s)%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), head, tenants.size(), (System.nanoTime() - start) / 1e9);
-            long waiting = System.nanoTime();
-            while (jdbc.queryForObject("SELECT min((regexp_match(convert_from(token, 'UTF8'), '\\d+'))[1]::bigint) "
-                    + "FROM tokenentry", Long.class) < head) {
-                Thread.sleep(2000);
-            }
-            System.out.printf(Locale.ROOT, "live processors caught up in %.1f s%n", (System.nanoTime() - waiting) / 1e9);
+            System.out.printf(Locale.ROOT, "live processors caught up in %.1f s%n", service.awaitProcessors());
             Rebuilds rebuilds = service.context.getBean(Rebuilds.class);
             for (String name : models) {
                 long[] cpu = BenchService.cpuTicks();

@@ -29,13 +29,9 @@ public final class TimeTravelBenchmark {
             System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; tenant ledger %,d events (appended in %.1f s)%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), head, (System.nanoTime() - start) / 1e9);
-            // let the live processors finish, so that they do not share the cores with the measurements
-            String base = "/api/tenants/" + tenant;
-            while (service.send("GET", base + "/requisitions?size=1", finance, null).get("total").asLong() < events / 3) {
-                Thread.sleep(1000);
-            }
-            Thread.sleep(2000);
-            String t = base;
+            // let every live processor finish, so that none shares the cores with the measurements
+            System.out.printf(Locale.ROOT, "live processors caught up in %.1f s%n", service.awaitProcessors());
+            String t = "/api/tenants/" + tenant;
             for (int round = 1; round <= 3; round++) {
                 for (long at : new long[] {head, head / 2}) {
                     time(service, finance, round, "requisition list (page 1)", t + "/requisitions?asOf=" + at, at);

@@ -224,6 +224,7 @@ public class Rebuilds implements AutoCloseable {
      */
     private void swap(ReadModel model) {
         transactions.executeWithoutResult(status -> {
+            jdbc.execute("SET LOCAL work_mem TO '256MB'"); // the comparisons hash a million keys without spilling
             for (String table : model.tables()) {
                 String live = "public." + table;
                 String copy = SCHEMA + "." + table;
@@ -241,7 +242,7 @@ public class Rebuilds implements AutoCloseable {
                     // the time of a full write, WAL and index entries included, and leave the table half dead rows)
                     String sameKey = String.join(" AND ", key.stream().map(c -> "c." + c + " = l." + c).toList());
                     jdbc.execute("DELETE FROM " + live + " l WHERE NOT EXISTS (SELECT 1 FROM " + copy + " c WHERE "
-                            + sameKey + " AND (c.*)::text = (l.*)::text)");
+                            + sameKey + " AND ROW(c.*) IS NOT DISTINCT FROM ROW(l.*))");
                     jdbc.execute("INSERT INTO " + live + " SELECT c.* FROM " + copy + " c WHERE NOT EXISTS "
                             + "(SELECT 1 FROM " + live + " l WHERE " + sameKey + ")");
                 }
