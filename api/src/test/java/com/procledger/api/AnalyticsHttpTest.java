@@ -23,19 +23,6 @@ class AnalyticsHttpTest extends HttpTestSupport {
     @Autowired
     EmbeddedDatabase database;
 
-    private UUID raiseAndSubmit(TestTenant tenant, String department, String vendor, List<Map<String, Object>> lines) {
-        Response raised = post(tenant.path("/requisitions"), tenant.requester, Map.of("title", "T", "department",
-                department, "vendor", vendor, "currency", "EUR", "lines", lines));
-        assertThat(raised.status()).as(raised.body()).isEqualTo(201);
-        UUID id = UUID.fromString(raised.json().get("id").asString());
-        assertThat(post(tenant.path("/requisitions/" + id + "/submit"), tenant.requester, null).status()).isEqualTo(200);
-        return id;
-    }
-
-    private static Map<String, Object> line(String category, String quantity, String unitPrice) {
-        return Map.of("description", "item", "category", category, "quantity", quantity, "unitPrice", unitPrice);
-    }
-
     private void approve(TestTenant tenant, UUID id, String token) {
         Response approved = post(tenant.path("/requisitions/" + id + "/approve"), token, null);
         assertThat(approved.status()).as(approved.body()).isEqualTo(200);
@@ -67,16 +54,16 @@ class AnalyticsHttpTest extends HttpTestSupport {
     void committedAndPendingSpendByDepartmentCategoryVendorAndMonth() {
         TestTenant tenant = tenantWithTwoSteps();
         String analyst = tenant.addUser("analyst", List.of("ANALYST"));
-        UUID laptops = raiseAndSubmit(tenant, "Engineering", "ACME",
+        UUID laptops = tenant.raiseAndSubmit("Engineering", "ACME",
                 List.of(line("IT", "2", "650.00"), line("Furniture", "1", "100.005")));   // 1300.00 + 100.00 (half-even)
-        UUID chairs = raiseAndSubmit(tenant, "Engineering", "Chairs Ltd", List.of(line("Furniture", "4", "50.00"))); // 200
-        UUID travel = raiseAndSubmit(tenant, "Sales", "ACME", List.of(line("Travel", "1", "300.00")));            // 300
-        UUID pending = raiseAndSubmit(tenant, "Sales", "Hotels", List.of(line("Travel", "1", "80.00")));           // 80
+        UUID chairs = tenant.raiseAndSubmit("Engineering", "Chairs Ltd", List.of(line("Furniture", "4", "50.00"))); // 200
+        UUID travel = tenant.raiseAndSubmit("Sales", "ACME", List.of(line("Travel", "1", "300.00")));            // 300
+        UUID pending = tenant.raiseAndSubmit("Sales", "Hotels", List.of(line("Travel", "1", "80.00")));           // 80
         approve(tenant, laptops, tenant.approver);
         approve(tenant, laptops, tenant.finance);
         approve(tenant, chairs, tenant.approver);
         approve(tenant, travel, tenant.secondApprover);
-        Response rejected = post(tenant.path("/requisitions/" + raiseAndSubmit(tenant, "Sales", "X",
+        Response rejected = post(tenant.path("/requisitions/" + tenant.raiseAndSubmit("Sales", "X",
                 List.of(line("Travel", "1", "5.00"))) + "/reject"), tenant.approver, Map.of("reason", "no"));
         assertThat(rejected.status()).isEqualTo(200);
         newTenant().raiseAndSubmit("5000.00"); // another tenant's spend never counts
@@ -106,10 +93,10 @@ class AnalyticsHttpTest extends HttpTestSupport {
     @Test
     void cycleTimesPerStepAndApproverWorkload() {
         TestTenant tenant = tenantWithTwoSteps();
-        UUID a = raiseAndSubmit(tenant, "Ops", "V", List.of(line("IT", "1", "2000.00")));
-        UUID b = raiseAndSubmit(tenant, "Ops", "V", List.of(line("IT", "1", "10.00")));
-        UUID c = raiseAndSubmit(tenant, "Ops", "V", List.of(line("IT", "1", "3000.00")));
-        raiseAndSubmit(tenant, "Ops", "V", List.of(line("IT", "1", "20.00")));        // waits on Manager
+        UUID a = tenant.raiseAndSubmit("Ops", "V", List.of(line("IT", "1", "2000.00")));
+        UUID b = tenant.raiseAndSubmit("Ops", "V", List.of(line("IT", "1", "10.00")));
+        UUID c = tenant.raiseAndSubmit("Ops", "V", List.of(line("IT", "1", "3000.00")));
+        tenant.raiseAndSubmit("Ops", "V", List.of(line("IT", "1", "20.00")));        // waits on Manager
         approve(tenant, a, tenant.approver);
         approve(tenant, a, tenant.finance);
         approve(tenant, b, tenant.approver);

@@ -1,5 +1,7 @@
 package com.procledger.api;
 
+import com.procledger.domain.access.AccessEvent.AccessOutcome;
+import com.procledger.domain.access.AccessEvent.AccessRecorded;
 import com.procledger.domain.approval.ApprovalStep;
 import com.procledger.domain.identity.Role;
 import com.procledger.domain.requisition.RequisitionEvent.ApprovalStepApproved;
@@ -9,6 +11,7 @@ import com.procledger.domain.requisition.RequisitionEvent.RequisitionSubmitted;
 import com.procledger.domain.requisition.RequisitionLine;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.GenericEventMessage;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -121,6 +124,27 @@ final class BenchService implements AutoCloseable {
             }
         }
         return halfway;
+    }
+
+    /** Appends {@code events} access events (reads of requisitions, one in ten a denial) over the tenants. */
+    void appendAccessEvents(List<UUID> tenants, int events) {
+        var engine = context.getBean(com.procledger.infra.ledger.LedgerEventStorageEngine.class);
+        var transactions = new org.springframework.transaction.support.TransactionTemplate(
+                context.getBean(org.springframework.transaction.PlatformTransactionManager.class));
+        List<EventMessage<?>> batch = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            UUID actor = new UUID(7, i % 500);
+            boolean denied = i % 10 == 0;
+            batch.add(GenericEventMessage.asEventMessage(new AccessRecorded(tenants.get(i % tenants.size()),
+                    actor.toString(), "requisition.read", "/api/tenants/t/requisitions/" + new UUID(8, i),
+                    denied ? AccessOutcome.DENIED : AccessOutcome.ALLOWED, denied ? 403 : 200, "10.0." + (i % 200) + ".7",
+                    "bench/1.0", "correlation-" + i, "token-" + (i % 500))).andMetaData(Map.of("actor", actor.toString())));
+            if (batch.size() >= 1000 || i == events - 1) {
+                var toAppend = List.copyOf(batch);
+                transactions.executeWithoutResult(status -> engine.appendEvents(toAppend));
+                batch.clear();
+            }
+        }
     }
 
     @Override

@@ -118,19 +118,6 @@ class ExportHttpTest extends HttpTestSupport {
         assertThat(line.get("lines").get(0).get("total").asString()).isEqualTo("599.97");
     }
 
-    private UUID raiseAndSubmit(TestTenant tenant, String department, String vendor, List<Map<String, Object>> lines) {
-        Response raised = post(tenant.path("/requisitions"), tenant.requester, Map.of("title", "T", "department",
-                department, "vendor", vendor, "currency", "EUR", "lines", lines));
-        assertThat(raised.status()).as(raised.body()).isEqualTo(201);
-        UUID id = UUID.fromString(raised.json().get("id").asString());
-        assertThat(post(tenant.path("/requisitions/" + id + "/submit"), tenant.requester, null).status()).isEqualTo(200);
-        return id;
-    }
-
-    private static Map<String, Object> line(String category, String quantity, String unitPrice) {
-        return Map.of("description", "item", "category", category, "quantity", quantity, "unitPrice", unitPrice);
-    }
-
     private static List<CSVRecord> csvRecords(Response csv) throws IOException {
         assertThat(csv.status()).as(csv.body()).isEqualTo(200);
         return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
@@ -142,11 +129,11 @@ class ExportHttpTest extends HttpTestSupport {
         TestTenant tenant = newTenant();
         String analyst = tenant.addUser("analyst", List.of("ANALYST"));
         String vendor = "Möbel, \"Stühle\"\r\nund Tische";
-        UUID approved = raiseAndSubmit(tenant, "Engineering", vendor,
+        UUID approved = tenant.raiseAndSubmit("Engineering", vendor,
                 List.of(line("IT", "2", "650.00"), line("=SUM(A1:A9)", "1", "100.005")));
-        UUID other = raiseAndSubmit(tenant, "Sales", "ACME", List.of(line("Travel", "1", "300.00")));
-        UUID pending = raiseAndSubmit(tenant, "Sales", "Hotels", List.of(line("Travel", "1", "80.00")));
-        UUID rejected = raiseAndSubmit(tenant, "Sales", "X", List.of(line("Travel", "1", "5.00")));
+        UUID other = tenant.raiseAndSubmit("Sales", "ACME", List.of(line("Travel", "1", "300.00")));
+        UUID pending = tenant.raiseAndSubmit("Sales", "Hotels", List.of(line("Travel", "1", "80.00")));
+        UUID rejected = tenant.raiseAndSubmit("Sales", "X", List.of(line("Travel", "1", "5.00")));
         tenant.raise("7.00"); // a draft is no spend
         for (UUID id : List.of(approved, other)) {
             assertThat(post(tenant.path("/requisitions/" + id + "/approve"), tenant.approver, null).status()).isEqualTo(200);

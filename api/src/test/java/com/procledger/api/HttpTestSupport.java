@@ -166,6 +166,11 @@ public abstract class HttpTestSupport {
         return tenant;
     }
 
+    /** A requisition line of this category: quantity times unit price. */
+    protected static Map<String, Object> line(String category, String quantity, String unitPrice) {
+        return Map.of("description", "item", "category", category, "quantity", quantity, "unitPrice", unitPrice);
+    }
+
     protected static Map<String, Object> requisition(String unitPrice) {
         return Map.of("title", "Laptops", "department", "Engineering", "vendor", "ACME", "currency", "EUR",
                 "lines", List.of(Map.of("description", "Laptop", "category", "IT", "quantity", "2", "unitPrice", unitPrice)));
@@ -207,6 +212,16 @@ public abstract class HttpTestSupport {
             UUID id = raise(unitPrice);
             Response submitted = post(path("/requisitions/" + id + "/submit"), requester, null);
             assertThat(submitted.status()).as(submitted.body()).isEqualTo(200);
+            return id;
+        }
+
+        /** A submitted EUR requisition of this department and vendor with these lines (see {@link #line}). */
+        public UUID raiseAndSubmit(String department, String vendor, List<Map<String, Object>> lines) {
+            Response raised = post(path("/requisitions"), requester, Map.of("title", "T", "department", department,
+                    "vendor", vendor, "currency", "EUR", "lines", lines));
+            assertThat(raised.status()).as(raised.body()).isEqualTo(201);
+            UUID id = UUID.fromString(raised.json().get("id").asString());
+            assertThat(post(path("/requisitions/" + id + "/submit"), requester, null).status()).isEqualTo(200);
             return id;
         }
     }

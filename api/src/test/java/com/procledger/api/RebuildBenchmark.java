@@ -12,7 +12,8 @@ import java.util.UUID;
  * Rebuild throughput per read model (docs/benchmarks.md), printed, never asserted: the real service, N business
  * events appended straight through the ledger's storage engine over 100 tenants
  * ({@link BenchService#appendRequisitions}), the live processors left to catch up, then each requisition read model
- * rebuilt in turn (or those named, comma-separated). Run with {@code bin/bench-rebuild [events] [read models]}.
+ * rebuilt in turn (or those named, comma-separated), optionally after appending access events as well. Run with
+ * {@code bin/bench-rebuild [business events] [read models] [access events]}.
  */
 public final class RebuildBenchmark {
 
@@ -20,6 +21,7 @@ public final class RebuildBenchmark {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         List<String> models = args.length > 1 ? List.of(args[1].split(","))
                 : List.of("requisitions", "approval-inbox", "spend-analytics", "requisition-history");
+        int accessEvents = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         try (var service = new BenchService("rebuild")) {
             var engine = service.context.getBean(LedgerEventStorageEngine.class);
             List<UUID> tenants = new ArrayList<>();
@@ -28,6 +30,7 @@ public final class RebuildBenchmark {
             }
             long start = System.nanoTime();
             service.appendRequisitions(tenants, events);
+            service.appendAccessEvents(tenants, accessEvents);
             long head = engine.headPosition();
             System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; ledger %,d events over %d tenants (appended in %.1f s)%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),

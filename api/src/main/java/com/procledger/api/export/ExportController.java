@@ -128,15 +128,10 @@ public class ExportController {
     }
 
     @GetMapping("/api/tenants/{tenantId}/exports/spend.csv")
-    public ResponseEntity<StreamingResponseBody> spendCsv(@PathVariable UUID tenantId,
-                                                          @RequestParam(required = false) String status,
-                                                          @RequestParam(required = false) String from,
-                                                          @RequestParam(required = false) String to,
-                                                          @RequestParam(required = false) String department,
-                                                          @RequestParam(required = false) String category,
-                                                          @RequestParam(required = false) String vendor, Caller caller) {
+    public ResponseEntity<StreamingResponseBody> spendCsv(@PathVariable UUID tenantId, SpendParameters parameters,
+                                                          Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
-        var query = SpendQuery.of(status, from, to, department, category, vendor);
+        var query = parameters.query();
         StreamingResponseBody body = out -> {
             var writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
             var csv = new CsvWriter(writer);
@@ -157,15 +152,10 @@ public class ExportController {
     }
 
     @GetMapping("/api/tenants/{tenantId}/exports/spend.ndjson")
-    public ResponseEntity<StreamingResponseBody> spendNdjson(@PathVariable UUID tenantId,
-                                                             @RequestParam(required = false) String status,
-                                                             @RequestParam(required = false) String from,
-                                                             @RequestParam(required = false) String to,
-                                                             @RequestParam(required = false) String department,
-                                                             @RequestParam(required = false) String category,
-                                                             @RequestParam(required = false) String vendor, Caller caller) {
+    public ResponseEntity<StreamingResponseBody> spendNdjson(@PathVariable UUID tenantId, SpendParameters parameters,
+                                                             Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
-        var query = SpendQuery.of(status, from, to, department, category, vendor);
+        var query = parameters.query();
         StreamingResponseBody body = out -> {
             OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
             stream(tenantId, () -> spend.forEachLine(tenantId, query.statuses(), query.filter(),
@@ -176,14 +166,21 @@ public class ExportController {
                 spend.countLines(tenantId, query.statuses(), query.filter()), body);
     }
 
-    /** The spend export's parameters: both kinds of spend unless {@code status} names one, and the analytics filter. */
-    private record SpendQuery(List<SpendStatus> statuses, SpendAnalytics.Filter filter) {
+    /**
+     * The spend export's query parameters (bound by name): both kinds of spend unless {@code status} names one, and
+     * the filters of the spend analytics.
+     */
+    public record SpendParameters(String status, String from, String to, String department, String category,
+                                  String vendor) {
 
-        static SpendQuery of(String status, String from, String to, String department, String category, String vendor) {
+        SpendQuery query() {
             SpendStatus one = option(SpendStatus.class, "status", status);
             return new SpendQuery(one == null ? List.of(SpendStatus.values()) : List.of(one),
                     new SpendAnalytics.Filter(time("from", from), time("to", to), department, category, vendor));
         }
+    }
+
+    private record SpendQuery(List<SpendStatus> statuses, SpendAnalytics.Filter filter) {
     }
 
     /** Reads on the response's own thread, in a read-only transaction (for the cursor), as the tenant (RLS). */

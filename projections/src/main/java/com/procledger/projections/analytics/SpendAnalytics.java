@@ -9,16 +9,14 @@ import com.procledger.domain.requisition.RequisitionEvent.RequisitionRaised;
 import com.procledger.domain.requisition.RequisitionEvent.RequisitionRejected;
 import com.procledger.domain.requisition.RequisitionEvent.RequisitionSubmitted;
 import com.procledger.domain.requisition.RequisitionLine;
+import com.procledger.projections.Cursors;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -182,15 +180,7 @@ public class SpendAnalytics {
         String sql = "SELECT requisition_id, line_no, status, department, category, vendor, currency, amount, "
                 + SPENT_AT + ", raised_at, submitted_at, decided_at FROM spend_line"
                 + where(tenantId, statuses, filter, args) + " ORDER BY " + SPENT_AT + ", requisition_id, line_no";
-        jdbc.query(connection -> {
-            PreparedStatement statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
-                    ResultSet.CONCUR_READ_ONLY);
-            statement.setFetchSize(1000);
-            for (int i = 0; i < args.size(); i++) {
-                statement.setObject(i + 1, args.get(i));
-            }
-            return statement;
-        }, (RowCallbackHandler) rs -> line.accept(new SpendLine(rs.getObject(1, UUID.class), rs.getInt(2),
+        Cursors.forEachRow(jdbc, sql, args, rs -> line.accept(new SpendLine(rs.getObject(1, UUID.class), rs.getInt(2),
                 rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7).strip(),
                 Money.rounded(rs.getBigDecimal(8), rs.getString(7).strip()).amount().toPlainString(), instant(rs.getTimestamp(9)), instant(rs.getTimestamp(10)),
                 instant(rs.getTimestamp(11)), instant(rs.getTimestamp(12)))));

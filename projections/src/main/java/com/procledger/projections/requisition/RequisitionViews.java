@@ -13,6 +13,7 @@ import com.procledger.domain.requisition.RequisitionEvent.RequisitionRejected;
 import com.procledger.domain.requisition.RequisitionEvent.RequisitionSubmitted;
 import com.procledger.domain.requisition.RequisitionLine;
 import com.procledger.domain.requisition.RequisitionStatus;
+import com.procledger.projections.Cursors;
 import com.procledger.projections.ReadModelJson;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -21,12 +22,10 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.messaging.MetaData;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -190,15 +189,7 @@ public class RequisitionViews {
                 SELECT requisition_id, status, title, department, vendor, currency, total, requester_id, policy_version,
                     created_at, updated_at, needed_by, justification, decision_reason, lines::text, last_ledger_seq
                 FROM requisition_view""" + where(tenantId, status, department, args) + " ORDER BY created_at, requisition_id";
-        jdbc.query(connection -> {
-            PreparedStatement statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY,
-                    ResultSet.CONCUR_READ_ONLY);
-            statement.setFetchSize(1000);
-            for (int i = 0; i < args.size(); i++) {
-                statement.setObject(i + 1, args.get(i));
-            }
-            return statement;
-        }, (RowCallbackHandler) rs -> {
+        Cursors.forEachRow(jdbc, sql, args, rs -> {
             var neededBy = rs.getDate(12);
             row.accept(new ExportRow(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
                     rs.getString(5), rs.getString(6), amount(rs.getBigDecimal(7), rs.getString(6)), rs.getObject(8, UUID.class),
