@@ -28,7 +28,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,10 +38,11 @@ import java.util.concurrent.Executors;
 /**
  * Rebuilds a read model from the ledger while the old one keeps serving (ADR 0011). Its tables are copied empty
  * into schema {@code procledger_rebuild}; the ledger is replayed through the projection's own handlers into the
- * copies (each batch's transaction puts that schema first in its search path) up to where the live processor
- * stands, then again until it is close behind; then the live processor is paused, the last events are replayed,
- * and in one transaction the rows of the live tables are replaced by the rebuilt ones (readers see the old rows
- * until the commit, never an empty table); then the processor goes on from where it was paused.
+ * copies, in parallel ({@link ParallelReplay}; each share's transaction puts that schema first in its search
+ * path), up to where the live processor stands, then again until it is close behind; then the live processor is
+ * paused, the last events are replayed, and in one transaction the live tables are made equal to the rebuilt
+ * ones, writing only the rows that differ (readers see the old rows until the commit, never an empty table); then
+ * the processor goes on from where it was paused.
  * One rebuild at a time, on a thread of its own; progress is kept for {@link #status} and logged every 5 s.
  */
 @Component
