@@ -54,6 +54,12 @@ public class DatabaseConfiguration {
         return new TenantScopedDataSource(pool);
     }
 
+    /** The JdbcTemplate everything uses; replays of the ledger have it batch their handlers' updates. */
+    @Bean
+    ReplayJdbcTemplate jdbcTemplate(DataSource dataSource) {
+        return new ReplayJdbcTemplate(dataSource);
+    }
+
     /**
      * Migrations as the schema owner: on the embedded database always (its superuser), on an external one when an
      * owner is configured. The service's own role cannot alter the ledger.

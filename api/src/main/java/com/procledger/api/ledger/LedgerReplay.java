@@ -89,11 +89,8 @@ final class LedgerReplay {
      * handlers look rows up by and their upserts need. Other indexes only slow a replay's writes down.
      */
     static void createCopy(JdbcTemplate jdbc, String table, String copy, String createTable, String options) {
-        // half-full pages: a replay updates each row a few times, and with room on its page an update stays there
-        // (a HOT update: no new index entry), which a full page would not allow
         jdbc.execute(createTable + " " + copy + " (LIKE public." + table
-                + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING IDENTITY)"
-                + " WITH (fillfactor = 50)" + options);
+                + " INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING IDENTITY)" + options);
         for (String index : jdbc.queryForList("SELECT pg_get_indexdef(indexrelid) FROM pg_index "
                 + "WHERE indrelid = ?::regclass AND indisunique", String.class, "public." + table)) {
             jdbc.execute(index.replace(" ON public." + table + " ", " ON " + copy + " "));

@@ -1,11 +1,12 @@
 package com.procledger.api.ledger;
 
+import com.procledger.api.database.ReplayJdbcTemplate;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -41,11 +42,11 @@ public class ParallelReplay implements AutoCloseable {
 
     private final ExecutorService partitions = Executors.newFixedThreadPool(PARTITIONS,
             Thread.ofPlatform().name("ledger-replay-", 1).daemon().factory());
-    private final JdbcTemplate jdbc;
+    private final ReplayJdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final LedgerReplay replay;
 
-    public ParallelReplay(JdbcTemplate jdbc, PlatformTransactionManager transactions,
+    public ParallelReplay(ReplayJdbcTemplate jdbc, PlatformTransactionManager transactions,
                           @Qualifier("eventSerializer") Serializer serializer) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactions);
@@ -102,15 +103,23 @@ public class ParallelReplay implements AutoCloseable {
                 jdbc.execute("SET LOCAL synchronous_commit TO OFF"); // replays write unlogged tables
                 // one unit of work for the share, as a processor's batch has: projections that collect their
                 // writes per unit of work (access log, requisition history) write them in a few statements
+                // and the handlers' updates collected per aggregate and sent as JDBC batches (ReplayJdbcTemplate)
                 List<EventMessage<?>> messages = rows.stream().<EventMessage<?>>map(replay::message).toList();
-                var unit = DefaultUnitOfWork.startAndGet(messages.getFirst());
-                try {
-                    messages.forEach(message -> LedgerReplay.apply(projection, message));
-                    unit.commit();
-                } catch (RuntimeException e) {
-                    unit.rollback(e);
-                    throw e;
-                }
+                jdbc.deferring(deferred -> {
+                    var unit = DefaultUnitOfWork.startAndGet(messages.getFirst());
+                    try {
+                        for (EventMessage<?> message : messages) {
+                            deferred.aggregate(message instanceof DomainEventMessage<?> domain
+                                    ? domain.getAggregateIdentifier() : null);
+                            LedgerReplay.apply(projection, message);
+                        }
+                        deferred.aggregate(null);
+                        unit.commit();
+                    } catch (RuntimeException e) {
+                        unit.rollback(e);
+                        throw e;
+                    }
+                });
             })));
         }
         return new Chunk(running, upTo);
