@@ -33,6 +33,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import static com.procledger.api.http.QueryParameters.option;
 import static com.procledger.api.http.QueryParameters.time;
@@ -91,23 +92,15 @@ public class ExportController {
                                                      @RequestParam(required = false) RequisitionStatus status,
                                                      @RequestParam(required = false) String department, Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST, Role.COMPLIANCE);
-        StreamingResponseBody body = out -> {
-            var writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            var csv = new CsvWriter(writer);
-            for (String column : COLUMNS) {
-                csv.field(column);
-            }
-            csv.endRecord();
-            stream(tenantId, () -> requisitions.forEachForExport(tenantId, status, department, writing(row -> {
-                csv.field(row.id()).field(row.status()).text(row.title()).text(row.department()).text(row.vendor())
-                        .field(row.currency()).field(row.total()).field(row.requesterId())
-                        .field(row.policyVersion()).field(row.createdAt()).field(row.updatedAt())
-                        .field(row.neededBy()).text(row.justification()).text(row.decisionReason())
-                        .field(row.lastLedgerSeq());
-                csv.endRecord();
-            })));
-            writer.flush();
-        };
+        StreamingResponseBody body = csvBody(tenantId, COLUMNS, csv -> () -> requisitions.forEachForExport(tenantId,
+                status, department, writing(row -> {
+                    csv.field(row.id()).field(row.status()).text(row.title()).text(row.department()).text(row.vendor())
+                            .field(row.currency()).field(row.total()).field(row.requesterId())
+                            .field(row.policyVersion()).field(row.createdAt()).field(row.updatedAt())
+                            .field(row.neededBy()).text(row.justification()).text(row.decisionReason())
+                            .field(row.lastLedgerSeq());
+                    csv.endRecord();
+                })));
         return attachment("requisitions", tenantId, "csv", CSV, requisitions.countForExport(tenantId, status, department),
                 body);
     }
@@ -117,12 +110,8 @@ public class ExportController {
                                                         @RequestParam(required = false) RequisitionStatus status,
                                                         @RequestParam(required = false) String department, Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST, Role.COMPLIANCE);
-        StreamingResponseBody body = out -> {
-            OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
-            stream(tenantId, () -> requisitions.forEachForExport(tenantId, status, department,
-                    writing(row -> ndjsonLine(buffered, RequisitionLine.of(row)))));
-            buffered.flush();
-        };
+        StreamingResponseBody body = ndjsonBody(tenantId, out -> () -> requisitions.forEachForExport(tenantId, status,
+                department, writing(row -> ndjsonLine(out, RequisitionLine.of(row)))));
         return attachment("requisitions", tenantId, "ndjson", NDJSON,
                 requisitions.countForExport(tenantId, status, department), body);
     }
@@ -132,21 +121,14 @@ public class ExportController {
                                                           Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
         var query = parameters.query();
-        StreamingResponseBody body = out -> {
-            var writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            var csv = new CsvWriter(writer);
-            for (String column : SPEND_COLUMNS) {
-                csv.field(column);
-            }
-            csv.endRecord();
-            stream(tenantId, () -> spend.forEachLine(tenantId, query.statuses(), query.filter(), writing(line -> {
-                csv.field(line.requisitionId()).field(line.lineNo()).field(line.status()).text(line.department())
-                        .text(line.category()).text(line.vendor()).field(line.currency()).field(line.amount())
-                        .field(line.spentAt()).field(line.raisedAt()).field(line.submittedAt()).field(line.decidedAt());
-                csv.endRecord();
-            })));
-            writer.flush();
-        };
+        StreamingResponseBody body = csvBody(tenantId, SPEND_COLUMNS, csv -> () -> spend.forEachLine(tenantId,
+                query.statuses(), query.filter(), writing(line -> {
+                    csv.field(line.requisitionId()).field(line.lineNo()).field(line.status()).text(line.department())
+                            .text(line.category()).text(line.vendor()).field(line.currency()).field(line.amount())
+                            .field(line.spentAt()).field(line.raisedAt()).field(line.submittedAt())
+                            .field(line.decidedAt());
+                    csv.endRecord();
+                })));
         return attachment("spend", tenantId, "csv", CSV, spend.countLines(tenantId, query.statuses(), query.filter()),
                 body);
     }
@@ -156,12 +138,8 @@ public class ExportController {
                                                              Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
         var query = parameters.query();
-        StreamingResponseBody body = out -> {
-            OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
-            stream(tenantId, () -> spend.forEachLine(tenantId, query.statuses(), query.filter(),
-                    writing(line -> ndjsonLine(buffered, line))));
-            buffered.flush();
-        };
+        StreamingResponseBody body = ndjsonBody(tenantId, out -> () -> spend.forEachLine(tenantId, query.statuses(),
+                query.filter(), writing(line -> ndjsonLine(out, line))));
         return attachment("spend", tenantId, "ndjson", NDJSON,
                 spend.countLines(tenantId, query.statuses(), query.filter()), body);
     }
@@ -181,6 +159,29 @@ public class ExportController {
     }
 
     private record SpendQuery(List<SpendStatus> statuses, SpendAnalytics.Filter filter) {
+    }
+
+    /** A CSV answer: the header row, then what {@code read} writes with the CSV writer it is given. */
+    private StreamingResponseBody csvBody(UUID tenantId, String[] columns, Function<CsvWriter, Runnable> read) {
+        return out -> {
+            var writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            var csv = new CsvWriter(writer);
+            for (String column : columns) {
+                csv.field(column);
+            }
+            csv.endRecord();
+            stream(tenantId, read.apply(csv));
+            writer.flush();
+        };
+    }
+
+    /** An NDJSON answer: what {@code read} writes to the (buffered) stream it is given. */
+    private StreamingResponseBody ndjsonBody(UUID tenantId, Function<OutputStream, Runnable> read) {
+        return out -> {
+            OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+            stream(tenantId, read.apply(buffered));
+            buffered.flush();
+        };
     }
 
     /** Reads on the response's own thread, in a read-only transaction (for the cursor), as the tenant (RLS). */
