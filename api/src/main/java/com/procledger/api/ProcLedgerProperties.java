@@ -23,6 +23,7 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
                                    @DefaultValue Access access,
                                    @DefaultValue RateLimit rateLimit,
                                    @DefaultValue Secrets secrets,
+                                   @DefaultValue Investigations investigations,
                                    @DefaultValue("") String bootstrapPassword) {
 
     /**
@@ -113,5 +114,20 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
      * out; in production keep the passphrase or the key file away from the database and its backups).
      */
     public record Secrets(@DefaultValue("") String passphrase, @DefaultValue("") String keyFile) {
+    }
+
+    /**
+     * Breach investigations run as jobs (ADR 0012).
+     *
+     * @param answerWithin a request waits this long for its investigation, then answers 202 with the job to poll
+     * @param workers      investigations that run at once; more wait in a queue...
+     * @param queue        ...of this many, beyond which a new one gets 503
+     * @param keepFor      a finished job (and its answer) can be fetched for this long...
+     * @param maxKept      ...and at most this many finished jobs are kept (the oldest go first)
+     * @param sliceEvents  a job reports its progress after every slice of about this many events of its window
+     */
+    public record Investigations(@DefaultValue("2s") Duration answerWithin, @DefaultValue("2") int workers,
+                                 @DefaultValue("8") int queue, @DefaultValue("1h") Duration keepFor,
+                                 @DefaultValue("32") int maxKept, @DefaultValue("50000") int sliceEvents) {
     }
 }

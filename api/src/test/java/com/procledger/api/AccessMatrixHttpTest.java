@@ -92,7 +92,8 @@ class AccessMatrixHttpTest extends HttpTestSupport {
         assertThat(rows.getFirst().expected().keySet()).containsExactlyElementsOf(tokens.keySet());
         List<String> documented = rows.stream()
                 .map(row -> row.endpoint().replace("{t}", "{tenantId}").replace("{u}", "{userId}")
-                        .replace("{k}", "{keyId}").replace("{n}", "{name}").replace("{m}", "{name}")).toList();
+                        .replace("{k}", "{keyId}").replace("{n}", "{name}").replace("{m}", "{name}")
+                        .replace("{j}", "{jobId}")).toList();
         List<String> served = AccessActions.ENDPOINTS.stream()
                 .filter(endpoint -> !endpoint.action().startsWith("auth.") && !endpoint.pattern().startsWith("/api/me/"))
                 .map(endpoint -> endpoint.method() + " " + endpoint.pattern()).toList();
@@ -133,6 +134,15 @@ class AccessMatrixHttpTest extends HttpTestSupport {
             String name = "s-" + suffix;
             assertThat(send("PUT", tenant.path("/secrets/" + name), tenant.admin, Map.of("value", "v")).status()).isEqualTo(204);
             path = path.replace("{n}", name);
+        }
+        if (path.contains("{j}")) {
+            // a finished investigation of the tenant (by its compliance user), or across tenants (by an operator)
+            boolean across = path.startsWith("/api/investigations");
+            Response job = post(across ? "/api/investigations" : tenant.path("/investigations"),
+                    across ? operatorToken : tokens.get("COMPLIANCE"), Map.of("from", "2026-01-01T00:00:00Z",
+                            "to", "2100-01-01T00:00:00Z", "action", "nothing.matches"));
+            assertThat(job.status()).as(job.body()).isEqualTo(200);
+            path = path.replace("{j}", job.json().get("id").asString());
         }
         if (path.contains("{u}")) {
             Response user = post(tenant.path("/users"), tenant.admin, Map.of("email", "cut-" + suffix + "@example.test",

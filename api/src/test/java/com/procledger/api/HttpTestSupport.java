@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         // every test calls from 127.0.0.1, thousands of times a minute: limits are tested in RateLimitHttpTest
         "procledger.rate-limit.per-ip=10000000", "procledger.rate-limit.per-token=10000000",
         "procledger.ledger.checkpoint-every-events=20",
+        // answers in full however busy the machine; the 202 answer is asked for with Prefer: respond-async
+        "procledger.investigations.answer-within=60s",
         "procledger.ledger.checkpoint-every=1h",
         "procledger.ledger.checkpoint-check-interval=200ms",
         "procledger.bootstrap-password=" + HttpTestSupport.OPERATOR_PASSWORD})

@@ -1,5 +1,7 @@
 package com.procledger.api;
 
+import tools.jackson.databind.JsonNode;
+
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -15,8 +17,9 @@ import java.util.UUID;
 /**
  * Breach-investigation latency (docs/benchmarks.md), printed, never asserted: the real service, N access events over
  * 100 tenants appended straight through the storage engine ({@link BenchService#appendAccessEvents}), then an
- * operator's investigations across tenants over the whole window, as JSON (at most 10,000 events, with the summary
- * of all) and streamed as NDJSON (every event, read to the end), unfiltered and by indicator. Run with
+ * operator's investigations across tenants over the whole window, unfiltered and by indicator. Each one: how long
+ * the request is held (200 with the answer, or 202 with a job after {@code answer-within}), the job's progress as
+ * polled every second until it is done, and its whole timeline streamed as NDJSON and read to the end. Run with
  * {@code bin/bench-investigation [events]}.
  */
 public final class InvestigationBenchmark {
@@ -40,31 +43,60 @@ public final class InvestigationBenchmark {
             for (int round = 1; round <= 2; round++) {
                 for (var indicators : List.of(Map.<String, Object>of(), Map.<String, Object>of("ip", "10.0.7.0/24"),
                         Map.<String, Object>of("actor", new UUID(7, 42).toString()))) {
-                    for (String format : List.of("json", "ndjson")) {
-                        var body = new java.util.HashMap<String, Object>(indicators);
-                        body.put("from", from.toString());
-                        body.put("to", to);
-                        time(service, operator, round, format, body);
-                    }
+                    var body = new java.util.HashMap<String, Object>(indicators);
+                    body.put("from", from.toString());
+                    body.put("to", to);
+                    investigate(service, operator, round, body);
                 }
             }
         }
         System.exit(0); // Axon leaves a non-daemon janitor thread behind
     }
 
-    private static void time(BenchService service, String token, int round, String format, Map<String, Object> body)
+    private static void investigate(BenchService service, String token, int round, Map<String, Object> body)
             throws Exception {
+        String indicators = body.keySet().stream().filter(k -> !k.equals("from") && !k.equals("to")).sorted().toList().toString();
         long start = System.nanoTime();
-        var request = HttpRequest.newBuilder(URI.create(service.base + "/api/investigations?format=" + format))
-                .timeout(Duration.ofMinutes(30)).header("Authorization", "Bearer " + token)
+        HttpResponse<String> answer = BenchService.HTTP.send(request(service, token, "/api/investigations")
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(BenchService.JSON.writeValueAsString(body))).build();
-        HttpResponse<InputStream> response = BenchService.HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        double header = (System.nanoTime() - start) / 1e6;
+                .POST(HttpRequest.BodyPublishers.ofString(BenchService.JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        double held = (System.nanoTime() - start) / 1e6;
+        JsonNode json = BenchService.JSON.readTree(answer.body());
+        String id = json.get("id").asString();
+        var progress = new StringBuilder();
+        int polls = 0;
+        if (answer.statusCode() == 202) {
+            while (!json.get("status").asString().equals("DONE")) {
+                if (json.get("status").asString().equals("FAILED")) {
+                    throw new IllegalStateException("investigation failed: " + json);
+                }
+                Thread.sleep(1000);
+                json = BenchService.JSON.readTree(BenchService.HTTP.send(request(service, token, "/api/investigations/" + id)
+                        .GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+                polls++;
+                if (polls % 5 == 1 && json.get("total") != null && !json.get("total").isNull()) {
+                    progress.append(String.format(Locale.ROOT, " %.0f%%", 100.0 * json.get("processed").asLong()
+                            / Math.max(1, json.get("total").asLong())));
+                }
+            }
+            json = json.get("result");
+        } else if (answer.statusCode() != 200) {
+            throw new IllegalStateException("answered " + answer.statusCode() + ": " + answer.body());
+        }
+        double done = (System.nanoTime() - start) / 1e6;
+        System.out.printf(Locale.ROOT, "round %d %-10s request held %,6.0f ms (%d); done after %,8.0f ms, %,9d matches;"
+                        + " polled %d times, progress seen:%s%n", round, indicators, held, answer.statusCode(), done,
+                json.get("total").asLong(), polls, progress);
+
+        long streamStart = System.nanoTime();
+        HttpResponse<InputStream> timeline = BenchService.HTTP.send(request(service, token,
+                "/api/investigations/" + id + "/timeline?format=ndjson").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        double header = (System.nanoTime() - streamStart) / 1e6;
         long bytes = 0;
         long lines = 0;
         byte[] buffer = new byte[1 << 16];
-        try (InputStream in = response.body()) {
+        try (InputStream in = timeline.body()) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 bytes += n;
                 for (int i = 0; i < n; i++) {
@@ -72,12 +104,16 @@ public final class InvestigationBenchmark {
                 }
             }
         }
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("answered " + response.statusCode());
+        if (timeline.statusCode() != 200) {
+            throw new IllegalStateException("timeline answered " + timeline.statusCode());
         }
-        double total = (System.nanoTime() - start) / 1e6;
-        String indicators = body.keySet().stream().filter(k -> !k.equals("from") && !k.equals("to")).sorted().toList().toString();
-        System.out.printf(Locale.ROOT, "round %d %-6s %-10s first byte after %,8.0f ms, all %,8.0f ms, %,11d bytes, %,9d lines%n",
-                round, format, indicators, header, total, bytes, lines);
+        System.out.printf(Locale.ROOT, "        %-10s timeline: first byte after %,6.0f ms, all %,8.0f ms, %,11d bytes,"
+                        + " %,9d lines (X-Expected-Rows %s)%n", indicators, header, (System.nanoTime() - streamStart) / 1e6,
+                bytes, lines, timeline.headers().firstValue("X-Expected-Rows").orElse("-"));
+    }
+
+    private static HttpRequest.Builder request(BenchService service, String token, String path) {
+        return HttpRequest.newBuilder(URI.create(service.base + path)).timeout(Duration.ofMinutes(30))
+                .header("Authorization", "Bearer " + token);
     }
 }

@@ -75,6 +75,10 @@ public final class AccessActions {
             new Endpoint("GET", T + "/analytics/approver-workload", "analytics.approver-workload"),
             new Endpoint("POST", T + "/investigations", "investigation.run"),
             new Endpoint("POST", "/api/investigations", "investigation.run-across-tenants"),
+            new Endpoint("GET", T + "/investigations/{jobId}", "investigation.read"),
+            new Endpoint("GET", T + "/investigations/{jobId}/timeline", "investigation.timeline"),
+            new Endpoint("GET", "/api/investigations/{jobId}", "investigation.read-across-tenants"),
+            new Endpoint("GET", "/api/investigations/{jobId}/timeline", "investigation.timeline-across-tenants"),
             new Endpoint("POST", "/api/admin/projections/{name}/rebuild", "read-model.rebuild"),
             new Endpoint("GET", "/api/admin/projections/{name}", "read-model.rebuild-status"));
 

@@ -57,6 +57,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.CONFLICT, e.getMessage(), request);
     }
 
+    @ExceptionHandler(Unavailable.class)
+    ResponseEntity<Object> unavailable(Unavailable e, WebRequest request) {
+        ResponseEntity<Object> problem = problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), request);
+        return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, e.retryAfter().toSeconds())))
+                .body(problem.getBody());
+    }
+
     @ExceptionHandler(AggregateNotFoundException.class)
     ResponseEntity<Object> notFound(AggregateNotFoundException e, WebRequest request) {
         return problem(HttpStatus.NOT_FOUND, "no such resource", request);

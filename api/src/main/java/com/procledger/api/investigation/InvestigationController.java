@@ -6,19 +6,19 @@ import com.procledger.api.export.ExportController;
 import com.procledger.api.identity.Caller;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;
-import com.procledger.infra.ledger.LedgerSearch;
 import com.procledger.infra.ledger.LedgerSearch.Criteria;
 import com.procledger.infra.ledger.LedgerSearch.Hit;
-import com.procledger.infra.ledger.LedgerSearch.Summary;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -27,15 +27,16 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.json.JsonMapper;
 
-import javax.sql.DataSource;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -44,22 +45,25 @@ import java.util.function.Consumer;
  * Breach-investigation timelines: for a time window and indicators (user, token id, IP address or CIDR range,
  * resource, action), the matching access and business events in order, each with its {@code ledger_seq} and hash,
  * and who and what they touch. COMPLIANCE investigates its own tenant; an OPERATOR across tenants. Every
- * investigation is an access event in the ledger whose resource names its criteria.
+ * investigation is an access event in the ledger whose resource names its job and criteria.
+ * <p>
+ * Each investigation is a job ({@link InvestigationJobs}): the request waits for it a little and answers in full
+ * (200) when it is done by then; a bigger window is answered 202 with the job's address, where its progress, then
+ * its answer, can be polled, and its whole timeline streamed. {@code Prefer: respond-async} asks for the 202 at once.
  */
 @RestController
 public class InvestigationController {
 
-    /** The most events a JSON answer carries; the NDJSON and CSV answers stream every one. */
-    public static final int JSON_LIMIT = 10_000;
     static final String[] COLUMNS = {"tenantId", "ledgerSeq", "hash", "at", "eventType", "actor", "action", "resource",
             "outcome", "status", "ip", "tokenId", "aggregateType", "aggregateId"};
+    private static final List<String> FORMATS = List.of("json", "ndjson", "csv");
 
-    private final LedgerSearch search;
+    private final InvestigationJobs jobs;
     private final TransactionTemplate readOnly;
     private final JsonMapper json;
 
-    public InvestigationController(DataSource dataSource, PlatformTransactionManager transactions, JsonMapper json) {
-        this.search = new LedgerSearch(dataSource);
+    public InvestigationController(InvestigationJobs jobs, PlatformTransactionManager transactions, JsonMapper json) {
+        this.jobs = jobs;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.json = json;
@@ -71,12 +75,6 @@ public class InvestigationController {
                                        @Size(max = 100) String action) {
     }
 
-    public record Affected(List<UUID> tenants, List<String> users, List<String> records) {
-    }
-
-    public record Timeline(List<Hit> events, long total, boolean truncated, Affected affected) {
-    }
-
     @PostMapping("/api/tenants/{tenantId}/investigations")
     public ResponseEntity<StreamingResponseBody> inTenant(@PathVariable UUID tenantId, @Valid @RequestBody InvestigationRequest request,
                                       @RequestParam(defaultValue = "json") String format, Caller caller,
@@ -85,7 +83,7 @@ public class InvestigationController {
         if (request.tenantId() != null && !request.tenantId().equals(tenantId)) {
             throw new DomainException.Invalid("tenantId in the body must be the tenant of the path, or left out");
         }
-        return investigate(criteria(request, tenantId), format, http);
+        return investigate(tenantId, criteria(request, tenantId), format, http);
     }
 
     @PostMapping("/api/investigations")
@@ -93,74 +91,135 @@ public class InvestigationController {
                                            @RequestParam(defaultValue = "json") String format, Caller caller,
                                            HttpServletRequest http) {
         caller.requireAnyRole(Role.OPERATOR);
-        return investigate(criteria(request, request.tenantId()), format, http);
+        return investigate(null, criteria(request, request.tenantId()), format, http);
+    }
+
+    /** A tenant's investigation job: progress, then its answer. */
+    @GetMapping("/api/tenants/{tenantId}/investigations/{jobId}")
+    public InvestigationJobs.Status statusInTenant(@PathVariable UUID tenantId, @PathVariable UUID jobId, Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.COMPLIANCE);
+        return job(jobId, tenantId).status();
+    }
+
+    @GetMapping("/api/investigations/{jobId}")
+    public InvestigationJobs.Status statusAcrossTenants(@PathVariable UUID jobId, Caller caller) {
+        caller.requireAnyRole(Role.OPERATOR);
+        return job(jobId, null).status();
+    }
+
+    /** A finished job's whole timeline, streamed as NDJSON or CSV. */
+    @GetMapping("/api/tenants/{tenantId}/investigations/{jobId}/timeline")
+    public ResponseEntity<StreamingResponseBody> timelineInTenant(@PathVariable UUID tenantId, @PathVariable UUID jobId,
+                                                                  @RequestParam(defaultValue = "ndjson") String format,
+                                                                  Caller caller) {
+        caller.requireMemberWithRole(tenantId, Role.COMPLIANCE);
+        return timeline(job(jobId, tenantId), streamFormat(format));
+    }
+
+    @GetMapping("/api/investigations/{jobId}/timeline")
+    public ResponseEntity<StreamingResponseBody> timelineAcrossTenants(@PathVariable UUID jobId,
+                                                                       @RequestParam(defaultValue = "ndjson") String format,
+                                                                       Caller caller) {
+        caller.requireAnyRole(Role.OPERATOR);
+        return timeline(job(jobId, null), streamFormat(format));
+    }
+
+    private InvestigationJobs.Job job(UUID jobId, UUID tenantId) {
+        return jobs.find(jobId, tenantId).orElseThrow(() -> new DomainException.NotFound(
+                "no investigation " + jobId + " here; finished ones are kept for a while, then run again"));
     }
 
     private Criteria criteria(InvestigationRequest r, UUID tenantId) {
         if (!r.from().isBefore(r.to())) {
             throw new DomainException.Invalid("from must be before to");
         }
-        if (r.ip() != null && !search.validAddress(r.ip())) {
+        if (r.ip() != null && !jobs.validAddress(r.ip())) {
             throw new DomainException.Invalid("ip must be an IP address or a CIDR range such as 10.0.0.0/8");
         }
         return new Criteria(r.from(), r.to(), tenantId, blank(r.actor()), blank(r.tokenId()), blank(r.ip()),
                 blank(r.resource()), blank(r.action()));
     }
 
-    private ResponseEntity<StreamingResponseBody> investigate(Criteria criteria, String format, HttpServletRequest http) {
+    private ResponseEntity<StreamingResponseBody> investigate(UUID tenantId, Criteria criteria, String format,
+                                                              HttpServletRequest http) {
+        if (!FORMATS.contains(format)) {
+            throw new DomainException.Invalid("format must be json, ndjson or csv");
+        }
+        InvestigationJobs.Job job = jobs.submit(tenantId, criteria);
         // the investigation itself goes into the ledger with the access event of this request
-        AccessContext.of(http).resource("investigation " + json.writeValueAsString(criteria));
-        return switch (format) {
-            case "json" -> {
-                Summary summary = readOnly.execute(status -> search.summary(criteria));
-                List<Hit> events = new ArrayList<>();
-                stream(criteria, JSON_LIMIT, events::add);
-                // read before the answer starts, so that a failure is still a problem answer
-                byte[] body = json.writeValueAsBytes(new Timeline(events, summary.events(),
-                        summary.events() > events.size(), new Affected(summary.tenants(), summary.users(), summary.records())));
-                yield ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(body));
+        AccessContext.of(http).resource("investigation " + job.id() + " " + json.writeValueAsString(criteria));
+        boolean respondAsync = Collections.list(http.getHeaders("Prefer")).stream()
+                .flatMap(prefer -> Arrays.stream(prefer.split(","))).map(String::strip)
+                .anyMatch("respond-async"::equalsIgnoreCase);
+        if (respondAsync || !job.await(jobs.answerWithin())) {
+            String location = (tenantId == null ? "/api" : "/api/tenants/" + tenantId) + "/investigations/" + job.id();
+            var accepted = ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create(location))
+                    .contentType(MediaType.APPLICATION_JSON);
+            if (respondAsync) {
+                accepted.header("Preference-Applied", "respond-async");
             }
-            case "ndjson" -> ResponseEntity.ok().contentType(ExportController.NDJSON)
-                    .header(ExportController.EXPECTED_ROWS, expected(criteria))
-                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"investigation.ndjson\"")
-                    .body(out -> {
-                        var buffered = new BufferedOutputStream(out, 1 << 16);
-                        stream(criteria, Long.MAX_VALUE, hit -> write(() -> {
-                            buffered.write(json.writeValueAsBytes(hit));
-                            buffered.write('\n');
-                        }));
-                        buffered.flush();
-                    });
-            case "csv" -> ResponseEntity.ok().contentType(ExportController.CSV)
-                    .header(ExportController.EXPECTED_ROWS, expected(criteria))
-                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"investigation.csv\"")
-                    .body(out -> {
-                        var writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-                        var csv = new CsvWriter(writer);
-                        for (String column : COLUMNS) {
-                            csv.field(column);
-                        }
-                        csv.endRecord();
-                        stream(criteria, Long.MAX_VALUE, hit -> write(() -> {
-                            csv.field(hit.tenantId()).field(hit.ledgerSeq()).field(hit.hash()).field(hit.at())
-                                    .field(hit.eventType()).text(hit.actor()).field(hit.action()).text(hit.resource())
-                                    .field(hit.outcome()).field(hit.status()).field(hit.ip()).field(hit.tokenId())
-                                    .field(hit.aggregateType()).field(hit.aggregateId());
-                            csv.endRecord();
-                        }));
-                        writer.flush();
-                    });
-            default -> throw new DomainException.Invalid("format must be json, ndjson or csv");
-        };
+            byte[] body = json.writeValueAsBytes(job.status());
+            return accepted.body(out -> out.write(body));
+        }
+        if (job.state() != InvestigationJobs.State.DONE) {
+            throw new IllegalStateException("investigation " + job.id() + " failed");
+        }
+        if (format.equals("json")) {
+            byte[] body = json.writeValueAsBytes(job.result());
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out -> out.write(body));
+        }
+        return timeline(job, format);
     }
 
-    /** The number of events a streamed answer will carry, counted before it starts (progress for the client). */
-    private String expected(Criteria criteria) {
-        return String.valueOf(readOnly.execute(status -> search.summary(criteria)).events());
+    private static String streamFormat(String format) {
+        if (!format.equals("ndjson") && !format.equals("csv")) {
+            throw new DomainException.Invalid("format must be ndjson or csv (the JSON answer is the job's result)");
+        }
+        return format;
     }
 
-    private void stream(Criteria criteria, long limit, Consumer<Hit> hit) {
-        readOnly.executeWithoutResult(status -> search.forEach(criteria, limit, hit));
+    /** Every match of a finished job, streamed; {@code X-Expected-Rows} says how many (progress for the client). */
+    private ResponseEntity<StreamingResponseBody> timeline(InvestigationJobs.Job job, String format) {
+        switch (job.state()) {
+            case QUEUED, RUNNING -> throw new DomainException.IllegalTransition(
+                    "investigation " + job.id() + " is still running: poll it until it is DONE");
+            case FAILED -> throw new DomainException.IllegalTransition(
+                    "investigation " + job.id() + " failed; run it again");
+            case DONE -> {
+            }
+        }
+        var answer = ResponseEntity.ok().header(ExportController.EXPECTED_ROWS, String.valueOf(job.result().total()))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"investigation." + format + "\"");
+        if (format.equals("ndjson")) {
+            return answer.contentType(ExportController.NDJSON).body(out -> {
+                var buffered = new BufferedOutputStream(out, 1 << 16);
+                stream(job, hit -> write(() -> {
+                    buffered.write(json.writeValueAsBytes(hit));
+                    buffered.write('\n');
+                }));
+                buffered.flush();
+            });
+        }
+        return answer.contentType(ExportController.CSV).body(out -> {
+            var writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            var csv = new CsvWriter(writer);
+            for (String column : COLUMNS) {
+                csv.field(column);
+            }
+            csv.endRecord();
+            stream(job, hit -> write(() -> {
+                csv.field(hit.tenantId()).field(hit.ledgerSeq()).field(hit.hash()).field(hit.at())
+                        .field(hit.eventType()).text(hit.actor()).field(hit.action()).text(hit.resource())
+                        .field(hit.outcome()).field(hit.status()).field(hit.ip()).field(hit.tokenId())
+                        .field(hit.aggregateType()).field(hit.aggregateId());
+                csv.endRecord();
+            }));
+            writer.flush();
+        });
+    }
+
+    private void stream(InvestigationJobs.Job job, Consumer<Hit> hit) {
+        readOnly.executeWithoutResult(status -> jobs.forEach(job, hit));
     }
 
     private interface Write {

@@ -4,15 +4,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -37,14 +36,65 @@ public final class LedgerSearch {
                       String aggregateType, String aggregateId) {
     }
 
-    /** Who and what the matching events touch: tenants, users (actors) and records. */
-    public record Summary(long events, List<UUID> tenants, List<String> users, List<String> records) {
+    /**
+     * Who and what the matching events touch: how many tenants, users (actors) and records, and the first
+     * {@code listLimit} of each, sorted.
+     */
+    public record Summary(long events, List<UUID> tenants, List<String> users, List<String> records, long tenantCount,
+                          long userCount, long recordCount) {
     }
+
+    /** Where a pass over a window stands: events of the window gone over, of how many, and matches so far. */
+    @FunctionalInterface
+    public interface Progress {
+        void scanned(long scanned, long total, long matched);
+    }
+
+    /**
+     * Adds up the summary of the hits it is given: records are what matching business events changed
+     * ({@code Type:id}) and what matching allowed access events reached (their resource).
+     */
+    public static final class Tally implements Consumer<Hit> {
+        private final int listLimit;
+        private long events;
+        private final Set<UUID> tenants = new HashSet<>();
+        private final Set<String> users = new HashSet<>();
+        private final Set<String> records = new HashSet<>();
+
+        public Tally(int listLimit) {
+            this.listLimit = listLimit;
+        }
+
+        @Override
+        public void accept(Hit hit) {
+            events++;
+            tenants.add(hit.tenantId());
+            if (hit.actor() != null) {
+                users.add(hit.actor());
+            }
+            if (hit.resource() != null && (!ACCESS_EVENT.equals(hit.eventType()) || "ALLOWED".equals(hit.outcome()))) {
+                records.add(hit.resource());
+            }
+        }
+
+        public long events() {
+            return events;
+        }
+
+        public Summary summary() {
+            return new Summary(events,
+                    tenants.stream().sorted(Comparator.comparing(UUID::toString)).limit(listLimit).toList(),
+                    users.stream().sorted().limit(listLimit).toList(), records.stream().sorted().limit(listLimit).toList(),
+                    tenants.size(), users.size(), records.size());
+        }
+    }
+
+    private static final String ACCESS_EVENT = "AccessRecorded";
 
     private static final String MATCHES = """
             FROM (SELECT tenant_id, ledger_seq, hash, occurred_at, event_type, aggregate_type, aggregate_id,
                          payload::jsonb AS p, metadata::jsonb AS m
-                  FROM ledger_events WHERE occurred_at >= ? AND occurred_at < ? %s) e,
+                  FROM ledger_events WHERE occurred_at >= ? AND occurred_at < ? AND global_position <= ? %s) e,
                  LATERAL (SELECT coalesce(p->>'actor', m->>'actor') AS actor,
                                  coalesce(p->>'tokenId', m->>'tokenId') AS token_id,
                                  coalesce(p->>'clientIp', m->>'clientIp') AS ip,
@@ -69,16 +119,22 @@ public final class LedgerSearch {
         }
     }
 
+    /** The ledger's last global position: a search up to it gives the same answer however much is appended later. */
+    public long ceiling() {
+        Long last = jdbc.queryForObject("SELECT max(global_position) FROM ledger_events", Long.class);
+        return last == null ? 0 : last;
+    }
+
     /**
-     * Hands every match to {@code hit}, oldest first, through a cursor (call inside a transaction for constant
-     * memory).
+     * Hands every match up to the ledger position {@code ceiling} to {@code hit}, oldest first, through a cursor
+     * (call inside a transaction for constant memory).
      */
-    public void forEach(Criteria criteria, long limit, Consumer<Hit> hit) {
+    public void forEach(Criteria criteria, long ceiling, long limit, Consumer<Hit> hit) {
         var args = new ArrayList<Object>();
         String sql = """
                 SELECT tenant_id, ledger_seq, hash, occurred_at, event_type, f.actor, f.action, f.resource,
                        p->>'outcome', (p->>'status')::int, f.ip, f.token_id, aggregate_type, aggregate_id
-                """ + where(criteria, args) + " ORDER BY occurred_at, tenant_id, ledger_seq LIMIT ?";
+                """ + where(criteria, ceiling, args) + " ORDER BY occurred_at, tenant_id, ledger_seq LIMIT ?";
         args.add(limit);
         jdbc.query(connection -> {
             PreparedStatement statement = connection.prepareStatement(sql);
@@ -94,28 +150,58 @@ public final class LedgerSearch {
     }
 
     /**
-     * The summary: records are what matching business events changed ({@code Type:id}) and what matching allowed
-     * access events reached (their resource).
+     * Goes over the window in slices of about {@code sliceEvents} of its events, oldest first, handing every match
+     * up to {@code ceiling} to {@code hit} (in the order of {@link #forEach}) and telling {@code progress} after
+     * each slice how many of the window's events are behind. Call inside a transaction.
      */
-    public Summary summary(Criteria criteria) {
-        var args = new ArrayList<Object>();
-        return jdbc.queryForObject("""
-                SELECT count(*), array_agg(DISTINCT tenant_id::text),
-                       array_agg(DISTINCT f.actor) FILTER (WHERE f.actor IS NOT NULL),
-                       array_agg(DISTINCT f.resource) FILTER (WHERE f.resource IS NOT NULL
-                           AND (event_type <> 'AccessRecorded' OR p->>'outcome' = 'ALLOWED'))
-                """ + where(criteria, args), (rs, i) -> new Summary(rs.getLong(1),
-                strings(rs, 2).stream().map(UUID::fromString).toList(), strings(rs, 3), strings(rs, 4)), args.toArray());
+    public void scan(Criteria criteria, long ceiling, int sliceEvents, Consumer<Hit> hit, Progress progress) {
+        List<Instant> ends = new ArrayList<>();
+        List<Long> through = new ArrayList<>();
+        var args = new ArrayList<Object>(List.of(Timestamp.from(criteria.from()), Timestamp.from(criteria.to()), ceiling));
+        String tenant = "";
+        if (criteria.tenantId() != null) {
+            tenant = " AND tenant_id = ?";
+            args.add(criteria.tenantId());
+        }
+        args.add(sliceEvents);
+        // the last event of every slice and how many of the window's events are at or before it (ties included)
+        jdbc.query("""
+                SELECT occurred_at, through FROM (
+                    SELECT occurred_at, count(*) OVER w AS through, row_number() OVER w AS n,
+                           lead(occurred_at) OVER w IS NULL AS last
+                    FROM ledger_events WHERE occurred_at >= ? AND occurred_at < ? AND global_position <= ?%s
+                    WINDOW w AS (ORDER BY occurred_at)) s
+                WHERE n %% ? = 0 OR last ORDER BY occurred_at""".formatted(tenant), (RowCallbackHandler) rs -> {
+            Instant end = rs.getTimestamp(1).toInstant();
+            if (!ends.isEmpty() && ends.getLast().equals(end)) {
+                through.set(through.size() - 1, rs.getLong(2));
+            } else {
+                ends.add(end);
+                through.add(rs.getLong(2));
+            }
+        }, args.toArray());
+        long total = through.isEmpty() ? 0 : through.getLast();
+        long[] matched = {0};
+        Consumer<Hit> counted = h -> {
+            matched[0]++;
+            hit.accept(h);
+        };
+        progress.scanned(0, total, 0);
+        Instant from = criteria.from();
+        for (int i = 0; i < ends.size(); i++) {
+            // slices are half open: up to just after the slice's last event; the last one up to the window's end
+            Instant to = i == ends.size() - 1 ? criteria.to() : ends.get(i).plusNanos(1000);
+            forEach(new Criteria(from, to, criteria.tenantId(), criteria.actor(), criteria.tokenId(), criteria.ip(),
+                    criteria.resource(), criteria.action()), ceiling, Long.MAX_VALUE, counted);
+            progress.scanned(through.get(i), total, matched[0]);
+            from = to;
+        }
     }
 
-    private static List<String> strings(ResultSet rs, int column) throws SQLException {
-        Array array = rs.getArray(column);
-        return array == null ? List.of() : Arrays.stream((Object[]) array.getArray()).map(String::valueOf).sorted().toList();
-    }
-
-    private static String where(Criteria c, List<Object> args) {
+    private static String where(Criteria c, long ceiling, List<Object> args) {
         args.add(Timestamp.from(c.from()));
         args.add(Timestamp.from(c.to()));
+        args.add(ceiling);
         String tenant = "";
         if (c.tenantId() != null) {
             tenant = "AND tenant_id = ?";
