@@ -93,14 +93,15 @@ public final class LedgerSearch {
 
     /*
      * OFFSET 0 keeps the subquery from being flattened into the outer query: each event's JSON is then parsed once,
-     * not once per field read from it (four times faster for a whole window). The indicators are first looked for
+     * not once per field read from it (four times faster for a whole window). Its ORDER BY lets a cursor start
+     * at once, reading the occurred_at index instead of sorting the window first. The indicators are first looked for
      * in the events' text, inside the subquery, so that events which cannot match are not parsed at all.
      */
     private static final String MATCHES = """
             FROM (SELECT tenant_id, ledger_seq, hash, occurred_at, event_type, aggregate_type, aggregate_id,
                          payload::jsonb AS p, metadata::jsonb AS m
                   FROM ledger_events WHERE occurred_at >= ? AND occurred_at < ? AND global_position <= ? %s
-                  OFFSET 0) e,
+                  ORDER BY occurred_at, tenant_id, ledger_seq OFFSET 0) e,
                  LATERAL (SELECT coalesce(p->>'actor', m->>'actor') AS actor,
                                  coalesce(p->>'tokenId', m->>'tokenId') AS token_id,
                                  coalesce(p->>'clientIp', m->>'clientIp') AS ip,
