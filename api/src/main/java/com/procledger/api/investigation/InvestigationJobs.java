@@ -243,9 +243,14 @@ public class InvestigationJobs implements AutoCloseable {
         return settings.answerWithin();
     }
 
-    /** Streams the matches of a finished job up to the ledger position it searched (call inside a transaction). */
+    /**
+     * Streams the matches of a finished job up to the ledger position it searched (call inside a transaction). In
+     * slices, as the job went: each slice is sorted on its own, so the first rows leave at once, where one query
+     * over a whole big window would sort all of it first.
+     */
     public void forEach(Job job, Consumer<Hit> hit) {
-        search.forEach(job.criteria, job.ceiling, Long.MAX_VALUE, hit);
+        search.scan(job.criteria, job.ceiling, sliceEvents, hit, (scanned, total, matched) -> {
+        });
     }
 
     @Override
