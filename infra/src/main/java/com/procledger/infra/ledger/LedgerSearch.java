@@ -77,10 +77,6 @@ public final class LedgerSearch {
             }
         }
 
-        public long events() {
-            return events;
-        }
-
         public Summary summary() {
             return new Summary(events,
                     tenants.stream().sorted(Comparator.comparing(UUID::toString)).limit(listLimit).toList(),
