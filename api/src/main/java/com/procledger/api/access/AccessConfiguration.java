@@ -19,14 +19,21 @@ public class AccessConfiguration {
 
     @Bean(destroyMethod = "close")
     GroupCommit accessLedgerWriter(LedgerEventStorageEngine engine, PlatformTransactionManager transactions,
-                                   ProcLedgerProperties properties) {
+                                   ProcLedgerProperties properties, AccessRecorder.Underway underway) {
         var access = properties.access();
-        return new GroupCommit(engine, new TransactionTemplate(transactions), access.maxBatch(), access.queueCapacity());
+        return new GroupCommit(engine, new TransactionTemplate(transactions), access.maxBatch(), access.queueCapacity(),
+                underway::count, access.commitLinger());
     }
 
     @Bean
-    AccessRecorder accessRecorder(GroupCommit accessLedgerWriter, Tenants tenants, RequisitionViews requisitions) {
-        return new AccessRecorder(accessLedgerWriter, tenants, requisitions);
+    AccessRecorder.Underway requestsUnderway() {
+        return new AccessRecorder.Underway();
+    }
+
+    @Bean
+    AccessRecorder accessRecorder(GroupCommit accessLedgerWriter, AccessRecorder.Underway underway, Tenants tenants,
+                                  RequisitionViews requisitions) {
+        return new AccessRecorder(accessLedgerWriter, underway, tenants, requisitions);
     }
 
     /** Outermost: before the body size limit and before Spring Security, whose refusals are accesses too. */

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Turns a request and its answer into an {@link AccessRecorded} event and appends it durably (group commit),
@@ -32,15 +33,34 @@ public class AccessRecorder {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final GroupCommit ledger;
+    private final Underway underway;
     private final Tenants tenants;
     private final RequisitionViews requisitions;
     private final Set<UUID> knownTenants = ConcurrentHashMap.newKeySet();
     private volatile boolean recording = true;
 
-    public AccessRecorder(GroupCommit ledger, Tenants tenants, RequisitionViews requisitions) {
+    public AccessRecorder(GroupCommit ledger, Underway underway, Tenants tenants, RequisitionViews requisitions) {
         this.ledger = ledger;
+        this.underway = underway;
         this.tenants = tenants;
         this.requisitions = requisitions;
+    }
+
+    /**
+     * Requests under way whose access event is not handed in yet: the group commit waits a little for their events
+     * while there are any.
+     */
+    public static final class Underway {
+        private final AtomicInteger count = new AtomicInteger();
+
+        public int count() {
+            return count.get();
+        }
+    }
+
+    /** A request began: its access event will come. */
+    void started() {
+        underway.count.incrementAndGet();
     }
 
     /** Thrown when an access could not be recorded: the answer must then not go out. */
@@ -58,7 +78,9 @@ public class AccessRecorder {
         this.recording = on;
     }
 
+    /** Records the access of a request that {@link #started}; called once per request. */
     void record(HttpServletRequest request, AccessContext context, int status) {
+        underway.count.decrementAndGet();
         if (!recording) {
             return;
         }

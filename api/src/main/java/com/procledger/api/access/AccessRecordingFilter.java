@@ -55,6 +55,7 @@ public class AccessRecordingFilter extends OncePerRequestFilter {
         var context = new AccessContext(correlationId);
         context.attachTo(request);
         var recording = new RecordingResponse(request, response, context);
+        recorder.started();
         boolean failed = true;
         try {
             chain.doFilter(request, recording);

@@ -12,6 +12,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * Appends events that many threads hand in, several to one transaction (group commit): while one batch commits,
@@ -19,6 +20,11 @@ import java.util.concurrent.TimeUnit;
  * A caller's future completes only after its event's transaction committed (durable, with PostgreSQL's default
  * {@code synchronous_commit}). When a batch fails, its events are retried one by one, so that one bad event cannot
  * take others down with it.
+ * <p>
+ * With a {@code linger}, the writer waits up to that long for more events before it commits, but only while the
+ * caller's {@code coming} says more are on their way (like PostgreSQL's {@code commit_delay} with
+ * {@code commit_siblings}): a lone request is committed at once, while under load a batch gathers more events and
+ * the work paid per transaction (the head updates, the commit) is shared by more of them.
  */
 public final class GroupCommit implements AutoCloseable {
 
@@ -32,9 +38,23 @@ public final class GroupCommit implements AutoCloseable {
     private final int maxBatch;
     private final BlockingQueue<Pending> queue;
     private final Thread writer;
+    private final IntSupplier coming;
+    private final long lingerNanos;
     private volatile boolean closed;
 
     public GroupCommit(LedgerEventStorageEngine engine, TransactionTemplate transactions, int maxBatch, int capacity) {
+        this(engine, transactions, maxBatch, capacity, () -> 0, Duration.ZERO);
+    }
+
+    /**
+     * @param coming how many more events are on their way right now (requests under way that have not handed
+     *               theirs in yet); the writer lingers only while this is above zero
+     * @param linger how long a batch may wait for them, at most
+     */
+    public GroupCommit(LedgerEventStorageEngine engine, TransactionTemplate transactions, int maxBatch, int capacity,
+                       IntSupplier coming, Duration linger) {
+        this.coming = coming;
+        this.lingerNanos = linger.toNanos();
         this.engine = engine;
         this.transactions = transactions;
         this.maxBatch = maxBatch;
@@ -67,6 +87,7 @@ public final class GroupCommit implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, maxBatch - 1);
+                linger(batch);
                 commit(batch);
             } catch (InterruptedException e) {
                 if (closed) {
@@ -81,6 +102,19 @@ public final class GroupCommit implements AutoCloseable {
         }
         for (Pending left = queue.poll(); left != null; left = queue.poll()) {
             left.committed.completeExceptionally(new IllegalStateException("the ledger writer is closed"));
+        }
+    }
+
+    private void linger(List<Pending> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + lingerNanos;
+        while (lingerNanos > 0 && batch.size() < maxBatch && coming.getAsInt() > 0) {
+            long left = deadline - System.nanoTime();
+            Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, maxBatch - batch.size());
         }
     }
 

@@ -47,6 +47,27 @@ class GroupCommitTest {
     }
 
     @Test
+    void whileMoreEventsAreComingABatchLingersForThemAndALoneEventIsCommittedAtOnce() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        var coming = new java.util.concurrent.atomic.AtomicInteger(1);
+        try (var lingering = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000, coming::get, Duration.ofSeconds(20))) {
+            long start = System.nanoTime();
+            CompletableFuture<Void> first = lingering.append(access(tenant, "/first"), Duration.ofSeconds(5));
+            Thread.sleep(300);
+            assertThat(first).as("waits for the event on its way").isNotDone();
+            coming.set(0);
+            CompletableFuture<Void> second = lingering.append(access(tenant, "/second"), Duration.ofSeconds(5));
+            CompletableFuture.allOf(first, second).get(30, TimeUnit.SECONDS);
+            assertThat(ledger.jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE tenant_id = ?",
+                    Long.class, tenant)).as("one transaction for both").isEqualTo(1);
+
+            // nothing else coming: committed at once, not after the 20 s linger
+            lingering.append(access(tenant, "/alone"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
     void eventsFromManyThreadsAreCommittedTogetherAndEachCallerWaitsForItsOwn() throws Exception {
         UUID tenant = UUID.randomUUID();
         int threads = 16;
