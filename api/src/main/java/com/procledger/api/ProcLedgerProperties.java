@@ -96,10 +96,11 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
     /**
      * @param maxBatch      at most this many access events are committed in one transaction
      * @param queueCapacity access events waiting for their commit; when full, requests wait, then get 503
-     * @param commitLinger  while other requests are under way, a commit waits up to this long for their events
+     * @param commitLinger  while other requests are under way, a commit waits up to this long for their events...
+     * @param commitLingerBelow ...as long as it has fewer events than this
      */
     public record Access(@DefaultValue("500") int maxBatch, @DefaultValue("10000") int queueCapacity,
-                         @DefaultValue("1ms") Duration commitLinger) {
+                         @DefaultValue("1ms") Duration commitLinger, @DefaultValue("8") int commitLingerBelow) {
     }
 
     /**

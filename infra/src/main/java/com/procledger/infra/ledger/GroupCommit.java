@@ -22,7 +22,7 @@ import java.util.function.IntSupplier;
  * take others down with it.
  * <p>
  * With a {@code linger}, the writer waits up to that long for more events before it commits, but only while the
- * caller's {@code coming} says more are on their way (like PostgreSQL's {@code commit_delay} with
+ * batch is smaller than {@code lingerBelow} and the caller's {@code coming} says more are on their way (like PostgreSQL's {@code commit_delay} with
  * {@code commit_siblings}): a lone request is committed at once, while under load a batch gathers more events and
  * the work paid per transaction (the head updates, the commit) is shared by more of them.
  */
@@ -40,21 +40,25 @@ public final class GroupCommit implements AutoCloseable {
     private final Thread writer;
     private final IntSupplier coming;
     private final long lingerNanos;
+    private final int lingerBelow;
     private volatile boolean closed;
 
     public GroupCommit(LedgerEventStorageEngine engine, TransactionTemplate transactions, int maxBatch, int capacity) {
-        this(engine, transactions, maxBatch, capacity, () -> 0, Duration.ZERO);
+        this(engine, transactions, maxBatch, capacity, () -> 0, Duration.ZERO, 0);
     }
 
     /**
      * @param coming how many more events are on their way right now (requests under way that have not handed
      *               theirs in yet); the writer lingers only while this is above zero
-     * @param linger how long a batch may wait for them, at most
+     * @param linger how long a batch may wait for them, at most...
+     * @param lingerBelow ...and only while it has fewer events than this (a batch that big shares the cost of
+     *                    its transaction well enough; under heavy load batches are that big without waiting)
      */
     public GroupCommit(LedgerEventStorageEngine engine, TransactionTemplate transactions, int maxBatch, int capacity,
-                       IntSupplier coming, Duration linger) {
+                       IntSupplier coming, Duration linger, int lingerBelow) {
         this.coming = coming;
         this.lingerNanos = linger.toNanos();
+        this.lingerBelow = Math.min(lingerBelow, maxBatch);
         this.engine = engine;
         this.transactions = transactions;
         this.maxBatch = maxBatch;
@@ -107,7 +111,7 @@ public final class GroupCommit implements AutoCloseable {
 
     private void linger(List<Pending> batch) throws InterruptedException {
         long deadline = System.nanoTime() + lingerNanos;
-        while (lingerNanos > 0 && batch.size() < maxBatch && coming.getAsInt() > 0) {
+        while (lingerNanos > 0 && batch.size() < lingerBelow && coming.getAsInt() > 0) {
             long left = deadline - System.nanoTime();
             Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
             if (next == null) {

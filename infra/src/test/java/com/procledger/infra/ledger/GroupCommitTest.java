@@ -50,7 +50,7 @@ class GroupCommitTest {
     void whileMoreEventsAreComingABatchLingersForThemAndALoneEventIsCommittedAtOnce() throws Exception {
         UUID tenant = UUID.randomUUID();
         var coming = new java.util.concurrent.atomic.AtomicInteger(1);
-        try (var lingering = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000, coming::get, Duration.ofSeconds(20))) {
+        try (var lingering = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000, coming::get, Duration.ofSeconds(20), 2)) {
             long start = System.nanoTime();
             CompletableFuture<Void> first = lingering.append(access(tenant, "/first"), Duration.ofSeconds(5));
             Thread.sleep(300);
@@ -63,6 +63,26 @@ class GroupCommitTest {
 
             // nothing else coming: committed at once, not after the 20 s linger
             lingering.append(access(tenant, "/alone"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+            // more coming, but the batch is as big as it needs to be (two, here): no waiting either
+            coming.set(1);
+            List<CompletableFuture<Void>> pair = new ArrayList<>();
+            var gate = new java.util.concurrent.CountDownLatch(1);
+            ExecutorService two = Executors.newFixedThreadPool(2);
+            for (String resource : List.of("/pair/1", "/pair/2")) {
+                pair.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return lingering.append(access(tenant, resource), Duration.ofSeconds(5));
+                }, two).thenCompose(f -> f));
+            }
+            long pairStart = System.nanoTime();
+            gate.countDown();
+            CompletableFuture.allOf(pair.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - pairStart)).as("not the 20 s linger").isLessThan(Duration.ofSeconds(10));
+            two.shutdown();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
         }
     }
