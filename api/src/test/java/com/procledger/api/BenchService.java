@@ -168,6 +168,29 @@ final class BenchService implements AutoCloseable {
     }
 
     /** {machine busy, machine idle, this JVM} in clock ticks (Linux /proc), or null elsewhere. */
+    /**
+     * Reads a streamed answer to its end: {@code {bytes, records}}. Records end in CRLF in CSV (a bare LF is
+     * inside a field) and in LF in NDJSON (where a newline in a value is written {@code \n}).
+     */
+    static long[] readRecords(java.io.InputStream stream, boolean csv) throws java.io.IOException {
+        long bytes = 0;
+        long records = 0;
+        byte previous = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (java.io.InputStream body = stream) {
+            for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+                bytes += n;
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n' && (!csv || previous == '\r')) {
+                        records++;
+                    }
+                    previous = buffer[i];
+                }
+            }
+        }
+        return new long[]{bytes, records};
+    }
+
     static long[] cpuTicks() {
         try {
             String[] machine = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");

@@ -74,23 +74,10 @@ public final class ExportBenchmark {
         if (response.statusCode() != 200) {
             throw new IllegalStateException(export + " answered " + response.statusCode());
         }
-        // records end in CRLF in CSV (a bare LF is inside a field) and in LF in NDJSON (where a newline in a value is \n)
         boolean csv = format.equals("csv");
-        long bytes = 0;
-        long records = 0;
-        byte previous = 0;
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream body = response.body()) {
-            for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
-                bytes += n;
-                for (int i = 0; i < n; i++) {
-                    if (buffer[i] == '\n' && (!csv || previous == '\r')) {
-                        records++;
-                    }
-                    previous = buffer[i];
-                }
-            }
-        }
+        long[] read = BenchService.readRecords(response.body(), csv);
+        long bytes = read[0];
+        long records = read[1];
         long rows = csv ? records - 1 : records;
         double seconds = (System.nanoTime() - start) / 1e9;
         long peak = 0;

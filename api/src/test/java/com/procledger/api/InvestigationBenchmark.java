@@ -93,17 +93,9 @@ public final class InvestigationBenchmark {
         HttpResponse<InputStream> timeline = BenchService.HTTP.send(request(service, token,
                 "/api/investigations/" + id + "/timeline?format=ndjson").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         double header = (System.nanoTime() - streamStart) / 1e6;
-        long bytes = 0;
-        long lines = 0;
-        byte[] buffer = new byte[1 << 16];
-        try (InputStream in = timeline.body()) {
-            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                bytes += n;
-                for (int i = 0; i < n; i++) {
-                    lines += buffer[i] == '\n' ? 1 : 0;
-                }
-            }
-        }
+        long[] read = BenchService.readRecords(timeline.body(), false);
+        long bytes = read[0];
+        long lines = read[1];
         if (timeline.statusCode() != 200) {
             throw new IllegalStateException("timeline answered " + timeline.statusCode());
         }

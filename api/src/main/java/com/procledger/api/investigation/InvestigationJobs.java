@@ -23,11 +23,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +80,7 @@ public class InvestigationJobs implements AutoCloseable {
         private final CompletableFuture<Void> finished = new CompletableFuture<>();
         private volatile State state = State.QUEUED;
         private volatile long ceiling;
+        private volatile LedgerSearch.Slices slices;
         private volatile long processed;
         private volatile Long total;
         private volatile long matched;
@@ -122,7 +125,7 @@ public class InvestigationJobs implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 return true;
             }
         }
@@ -151,7 +154,8 @@ public class InvestigationJobs implements AutoCloseable {
                 TenantScopedDataSource.runAs(tenantId, () -> {
                     readOnly.executeWithoutResult(status -> {
                         ceiling = search.ceiling();
-                        search.scan(criteria, ceiling, sliceEvents, hits, (scanned, of, matches) -> {
+                        slices = search.slices(criteria, ceiling, sliceEvents);
+                        search.scan(criteria, ceiling, slices, hits, (scanned, of, matches) -> {
                             processed = scanned;
                             total = of;
                             matched = matches;
@@ -224,7 +228,7 @@ public class InvestigationJobs implements AutoCloseable {
     /** The job {@code id} when it was run in {@code tenantId} (null: across tenants), else none. */
     public Optional<Job> find(UUID id, UUID tenantId) {
         forgetOld();
-        return Optional.ofNullable(jobs.get(id)).filter(job -> java.util.Objects.equals(job.tenantId, tenantId));
+        return Optional.ofNullable(jobs.get(id)).filter(job -> Objects.equals(job.tenantId, tenantId));
     }
 
     /** Drops finished jobs older than {@code keep-for}, and the oldest finished ones beyond {@code max-kept}. */
@@ -245,11 +249,11 @@ public class InvestigationJobs implements AutoCloseable {
 
     /**
      * Streams the matches of a finished job up to the ledger position it searched (call inside a transaction). In
-     * slices, as the job went: each slice is sorted on its own, so the first rows leave at once, where one query
-     * over a whole big window would sort all of it first.
+     * the job's own slices: each slice is sorted on its own, so the first rows leave at once, where one query over
+     * a whole big window would sort all of it first.
      */
     public void forEach(Job job, Consumer<Hit> hit) {
-        search.scan(job.criteria, job.ceiling, sliceEvents, hit, (scanned, total, matched) -> {
+        search.scan(job.criteria, job.ceiling, job.slices, hit, (scanned, total, matched) -> {
         });
     }
 

@@ -158,6 +158,18 @@ public final class LedgerSearch {
      * each slice how many of the window's events are behind. Call inside a transaction.
      */
     public void scan(Criteria criteria, long ceiling, int sliceEvents, Consumer<Hit> hit, Progress progress) {
+        scan(criteria, ceiling, slices(criteria, ceiling, sliceEvents), hit, progress);
+    }
+
+    /** A window cut into slices: each slice's last timestamp, and how many of the window's events are at or before it. */
+    public record Slices(List<Instant> ends, List<Long> through) {
+        public long total() {
+            return through.isEmpty() ? 0 : through.getLast();
+        }
+    }
+
+    /** Cuts the window (up to {@code ceiling}) into slices of about {@code sliceEvents} of its events. */
+    public Slices slices(Criteria criteria, long ceiling, int sliceEvents) {
         List<Instant> ends = new ArrayList<>();
         List<Long> through = new ArrayList<>();
         var args = new ArrayList<Object>(List.of(Timestamp.from(criteria.from()), Timestamp.from(criteria.to()), ceiling));
@@ -183,7 +195,13 @@ public final class LedgerSearch {
                 through.add(rs.getLong(2));
             }
         }, args.toArray());
-        long total = through.isEmpty() ? 0 : through.getLast();
+        return new Slices(List.copyOf(ends), List.copyOf(through));
+    }
+
+    /** {@link #scan(Criteria, long, int, Consumer, Progress)} over slices cut before (by {@link #slices}). */
+    public void scan(Criteria criteria, long ceiling, Slices slices, Consumer<Hit> hit, Progress progress) {
+        List<Instant> ends = slices.ends();
+        long total = slices.total();
         long[] matched = {0};
         Consumer<Hit> counted = h -> {
             matched[0]++;
@@ -196,7 +214,7 @@ public final class LedgerSearch {
             Instant to = i == ends.size() - 1 ? criteria.to() : ends.get(i).plusNanos(1000);
             forEach(new Criteria(from, to, criteria.tenantId(), criteria.actor(), criteria.tokenId(), criteria.ip(),
                     criteria.resource(), criteria.action()), ceiling, Long.MAX_VALUE, counted);
-            progress.scanned(through.get(i), total, matched[0]);
+            progress.scanned(slices.through().get(i), total, matched[0]);
             from = to;
         }
     }
