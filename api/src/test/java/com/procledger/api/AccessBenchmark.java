@@ -114,8 +114,11 @@ public final class AccessBenchmark {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] cpuAfter = BenchService.cpuTicks();
         double rate = done.get() / elapsed;
-        System.out.printf(Locale.ROOT, "%s %,8d requests in %5.1f s = %,7.0f requests/s (%d failed)%s%n", label, done.get(),
-                elapsed, rate, failed.get(), BenchService.cpuPer("request", cpuBefore, cpuAfter, done.get()));
+        // the monotonic clock's seconds at start and end, so that a system-wide profile (perf record -k
+        // CLOCK_MONOTONIC) can be cut to one round: perf report --time START,END
+        System.out.printf(Locale.ROOT, "%s %,8d requests in %5.1f s = %,7.0f requests/s (%d failed)%s [%.3f,%.3f]%n", label,
+                done.get(), elapsed, rate, failed.get(), BenchService.cpuPer("request", cpuBefore, cpuAfter, done.get()),
+                start / 1e9, (start + elapsed * 1e9) / 1e9);
         return rate;
     }
 }
