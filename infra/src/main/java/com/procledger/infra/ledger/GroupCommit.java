@@ -18,8 +18,9 @@ import java.util.function.IntSupplier;
  * Appends events that many threads hand in, several to one transaction (group commit): while one batch commits,
  * the next one gathers, so the ledger lock and the disk flush are paid once per batch instead of once per event.
  * A caller's future completes only after its event's transaction committed (durable, with PostgreSQL's default
- * {@code synchronous_commit}). When a batch fails, its events are retried one by one, so that one bad event cannot
- * take others down with it.
+ * {@code synchronous_commit}). A batch is one statement in one round trip where the engine knows the ledger's head
+ * ({@link LedgerEventStorageEngine#appendCommitted}), else an ordinary append in a transaction. When a batch
+ * fails, its events are retried one by one, so that one bad event cannot take others down with it.
  * <p>
  * With a {@code linger}, the writer waits up to that long for more events before it commits, but only while the
  * batch is smaller than {@code lingerBelow} and the caller's {@code coming} says more are on their way (like PostgreSQL's {@code commit_delay} with
@@ -125,7 +126,9 @@ public final class GroupCommit implements AutoCloseable {
     private void commit(List<Pending> batch) {
         try {
             List<EventMessage<?>> events = batch.stream().<EventMessage<?>>map(Pending::event).toList();
-            transactions.executeWithoutResult(status -> engine.appendEvents(events));
+            if (!engine.appendCommitted(events)) {
+                transactions.executeWithoutResult(status -> engine.appendEvents(events));
+            }
             batch.forEach(pending -> pending.committed.complete(null));
         } catch (RuntimeException batchFailure) {
             if (batch.size() == 1) {

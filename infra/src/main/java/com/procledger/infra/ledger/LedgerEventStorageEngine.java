@@ -19,6 +19,10 @@ import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.ResultSet;
@@ -58,13 +62,22 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
     private static final String SELECT_COLUMNS = "SELECT global_position, tenant_id, ledger_seq, event_id, aggregate_type, "
             + "aggregate_id, aggregate_seq, event_type, event_revision, occurred_at, metadata, payload FROM ledger_events ";
 
+    private static final Logger log = LoggerFactory.getLogger(LedgerEventStorageEngine.class);
+
     private final JdbcTemplate jdbc;
     private final boolean hashing;
+    private final Tracked tracked;
+    private final List<InlineProjection> inlineProjections;
+    private final String appendCommittedSql;
+    private final LedgerHeads knownHeads = new LedgerHeads();
 
     private LedgerEventStorageEngine(Builder builder) {
         super(builder);
         this.jdbc = new JdbcTemplate(builder.dataSource);
         this.hashing = builder.hashing;
+        this.tracked = builder.tracked;
+        this.inlineProjections = List.copyOf(builder.inlineProjections);
+        this.appendCommittedSql = appendCommittedSql(inlineProjections);
     }
 
     public static Builder builder() {
@@ -76,24 +89,16 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         if (events.isEmpty()) {
             return;
         }
-        List<Row> rows = new ArrayList<>(events.size());
-        Map<UUID, Long> countsByTenant = new LinkedHashMap<>();
-        for (EventMessage<?> event : events) {
-            UUID tenant = tenantOf(event);
-            countsByTenant.merge(tenant, 1L, Long::sum);
-            rows.add(new Row(event, tenant,
-                    serializer.serialize(event.getPayload(), String.class),
-                    serializer.serialize(event.getMetaData().withoutKeys(RESERVED_METADATA), String.class)));
-        }
+        List<Row> rows = rows(events, serializer);
         try {
             long lastPosition = jdbc.queryForObject(
                     "UPDATE ledger_head SET last_position = last_position + ? WHERE id = 1 RETURNING last_position",
                     Long.class, (long) events.size());
-            long position = lastPosition - events.size();
+            long before = lastPosition - events.size();
             // A new statement sees every append committed before this one took the lock, so the previous
             // event's hash read here is the tenant's true head.
             Map<UUID, TenantHead> heads = new LinkedHashMap<>();
-            for (var entry : countsByTenant.entrySet()) {
+            for (var entry : counts(rows).entrySet()) {
                 heads.put(entry.getKey(), jdbc.queryForObject("""
                         INSERT INTO ledger_tenant_heads (tenant_id, last_seq) VALUES (?, ?)
                         ON CONFLICT (tenant_id) DO UPDATE SET last_seq = ledger_tenant_heads.last_seq + EXCLUDED.last_seq
@@ -103,14 +108,8 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                         entry.getKey(), entry.getValue(), entry.getValue()));
             }
             List<Object[]> batch = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                TenantHead head = heads.get(row.tenant);
-                LedgerRecord record = row.record(head.nextSeq++);
-                if (hashing) {
-                    byte[] prev = head.lastHash == null ? LedgerHashing.GENESIS : head.lastHash;
-                    head.lastHash = LedgerHashing.hash(prev, record);
-                    record = record.withHashes(prev, head.lastHash);
-                }
+            long position = before;
+            for (LedgerRecord record : chain(rows, heads)) {
                 batch.add(values(++position, record));
             }
             jdbc.batchUpdate("""
@@ -118,10 +117,180 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                         aggregate_id, aggregate_seq, event_type, event_revision, occurred_at, metadata, payload,
                         prev_hash, hash)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?::json, ?, ?)""", batch);
+            for (InlineProjection projection : inlineProjections) {
+                if (rows.stream().anyMatch(row -> projection.eventType().equals(row.payload.getType().getName()))) {
+                    jdbc.update("WITH appended AS (SELECT * FROM ledger_events WHERE global_position > ? "
+                            + "AND global_position <= ?) " + projection.sql(), before, lastPosition);
+                }
+            }
+            learnOnCommit(before, lastPosition, heads);
         } catch (DataAccessException e) {
             // A duplicate aggregate sequence means a concurrent command won: the first event names the aggregate.
             handlePersistenceException(e, events.get(0));
         }
+    }
+
+    /**
+     * Appends {@code events} in one statement, committed when it returns (one round trip, no transaction around
+     * it), where this engine knows the ledger's head from its own latest commit ({@link LedgerHeads}): the
+     * statement moves {@code ledger_head} only from exactly that position, so when anyone else appended since,
+     * it writes nothing. For the group commit of access events, whose writer is most of the ledger's traffic.
+     *
+     * @return true when the events are committed; false when nothing was written (the head was not known here or
+     * had moved, or the statement failed): then append them the ordinary way, in a transaction
+     */
+    public boolean appendCommitted(List<? extends EventMessage<?>> events) {
+        if (events.isEmpty()) {
+            return true;
+        }
+        List<Row> rows = rows(events, getEventSerializer());
+        Map<UUID, Long> counts = counts(rows);
+        LedgerHeads.Known known = knownHeads.known(counts.keySet());
+        if (known == null) {
+            return false;
+        }
+        Map<UUID, TenantHead> heads = new LinkedHashMap<>();
+        known.heads().forEach((tenant, head) -> heads.put(tenant, new TenantHead(head.seq() + 1, head.hash())));
+        int n = rows.size();
+        String[][] columns = new String[14][n];
+        long position = known.position();
+        int i = 0;
+        for (LedgerRecord r : chain(rows, heads)) {
+            String[] row = {Long.toString(++position), r.tenantId().toString(), Long.toString(r.ledgerSeq()),
+                    r.eventId(), r.aggregateType(), r.aggregateId(),
+                    r.aggregateSeq() == null ? null : Long.toString(r.aggregateSeq()), r.eventType(),
+                    r.eventRevision(), LedgerHashing.time(r.occurredAt()), r.metadata(), r.payload(),
+                    LedgerHashing.hex(r.prevHash()), LedgerHashing.hex(r.hash())};
+            for (int c = 0; c < row.length; c++) {
+                columns[c][i] = row[c];
+            }
+            i++;
+        }
+        String[] tenants = heads.keySet().stream().map(UUID::toString).toArray(String[]::new);
+        String[] lastSeqs = heads.values().stream().map(h -> Long.toString(h.nextSeq - 1)).toArray(String[]::new);
+        long before = known.position();
+        long after = before + n;
+        try {
+            Integer inserted = jdbc.execute((java.sql.Connection connection) -> {
+                try (var statement = connection.prepareStatement(appendCommittedSql)) {
+                    statement.setLong(1, after);
+                    statement.setLong(2, before);
+                    statement.setArray(3, connection.createArrayOf("text", tenants));
+                    statement.setArray(4, connection.createArrayOf("text", lastSeqs));
+                    for (int c = 0; c < columns.length; c++) {
+                        statement.setArray(5 + c, connection.createArrayOf("text", columns[c]));
+                    }
+                    return statement.executeUpdate();
+                }
+            });
+            if (inserted == null || inserted != n) {
+                return false; // someone else appended since: nothing was written
+            }
+        } catch (DataAccessException e) {
+            knownHeads.forget();
+            log.debug("a one-statement append failed; appending in a transaction instead", e);
+            return false;
+        }
+        knownHeads.committed(before, after, learnt(heads));
+        return true;
+    }
+
+    /**
+     * One statement, hence one transaction in autocommit: move the head from exactly the known position (a
+     * concurrent append holds the row until it commits, and then the position no longer matches: no row, and
+     * nothing below is written), set the tenants' heads, insert the events, and keep the inline projections. Text
+     * arrays, cast here, keep it one prepared statement for every batch size.
+     */
+    private static String appendCommittedSql(List<InlineProjection> projections) {
+        var sql = new StringBuilder("""
+                WITH head AS (
+                    UPDATE ledger_head SET last_position = ? WHERE id = 1 AND last_position = ? RETURNING last_position
+                ), tenant_heads AS (
+                    INSERT INTO ledger_tenant_heads (tenant_id, last_seq)
+                    SELECT t.tenant_id::uuid, t.last_seq::bigint FROM head, unnest(?::text[], ?::text[]) AS t(tenant_id, last_seq)
+                    ON CONFLICT (tenant_id) DO UPDATE SET last_seq = EXCLUDED.last_seq
+                ), appended AS (
+                    SELECT e.global_position::bigint AS global_position, e.tenant_id::uuid AS tenant_id,
+                        e.ledger_seq::bigint AS ledger_seq, e.event_id, e.aggregate_type, e.aggregate_id,
+                        e.aggregate_seq::bigint AS aggregate_seq, e.event_type, e.event_revision,
+                        e.occurred_at::timestamptz AS occurred_at, e.metadata::json AS metadata, e.payload::json AS payload,
+                        decode(e.prev_hash, 'hex') AS prev_hash, decode(e.hash, 'hex') AS hash
+                    FROM head, unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                      ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                        AS e(global_position, tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq,
+                             event_type, event_revision, occurred_at, metadata, payload, prev_hash, hash)
+                )""");
+        for (int i = 0; i < projections.size(); i++) {
+            sql.append(", inline_").append(i).append(" AS (").append(projections.get(i).sql()).append(")");
+        }
+        return sql.append("""
+
+                INSERT INTO ledger_events (global_position, tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id,
+                    aggregate_seq, event_type, event_revision, occurred_at, metadata, payload, prev_hash, hash)
+                SELECT global_position, tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq,
+                    event_type, event_revision, occurred_at, metadata, payload, prev_hash, hash FROM appended""").toString();
+    }
+
+    /**
+     * A read model kept by the append itself, in the same statement or transaction, instead of by a tracking
+     * processor: for the access log, whose events are nearly all of the ledger (ADR 0013). {@code sql} is one
+     * {@code INSERT ... SELECT} that reads the relation {@code appended}, the ledger rows being appended (the columns
+     * of {@code ledger_events}), and must skip rows it has already (a retried append runs it again). It runs only
+     * where some of the events are of {@code eventType}.
+     */
+    public record InlineProjection(String eventType, String sql) {
+    }
+
+    private List<Row> rows(List<? extends EventMessage<?>> events, Serializer serializer) {
+        List<Row> rows = new ArrayList<>(events.size());
+        for (EventMessage<?> event : events) {
+            rows.add(new Row(event, tenantOf(event),
+                    serializer.serialize(event.getPayload(), String.class),
+                    serializer.serialize(event.getMetaData().withoutKeys(RESERVED_METADATA), String.class)));
+        }
+        return rows;
+    }
+
+    private static Map<UUID, Long> counts(List<Row> rows) {
+        Map<UUID, Long> counts = new LinkedHashMap<>();
+        rows.forEach(row -> counts.merge(row.tenant, 1L, Long::sum));
+        return counts;
+    }
+
+    /** The rows as ledger records, each tenant's numbered on from its head and chained to its previous hash. */
+    private List<LedgerRecord> chain(List<Row> rows, Map<UUID, TenantHead> heads) {
+        List<LedgerRecord> records = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            TenantHead head = heads.get(row.tenant);
+            LedgerRecord record = row.record(head.nextSeq++);
+            if (hashing) {
+                byte[] prev = head.lastHash == null ? LedgerHashing.GENESIS : head.lastHash;
+                head.lastHash = LedgerHashing.hash(prev, record);
+                record = record.withHashes(prev, head.lastHash);
+            }
+            records.add(record);
+        }
+        return records;
+    }
+
+    private static Map<UUID, LedgerHeads.Head> learnt(Map<UUID, TenantHead> heads) {
+        Map<UUID, LedgerHeads.Head> learnt = new LinkedHashMap<>();
+        heads.forEach((tenant, head) -> learnt.put(tenant, new LedgerHeads.Head(head.nextSeq - 1, head.lastHash)));
+        return learnt;
+    }
+
+    /** What an append in a transaction leaves the heads at is known once (and if) that transaction commits. */
+    private void learnOnCommit(long before, long after, Map<UUID, TenantHead> heads) {
+        if (!hashing || !TransactionSynchronizationManager.isSynchronizationActive()) {
+            return;
+        }
+        Map<UUID, LedgerHeads.Head> learnt = learnt(heads);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                knownHeads.committed(before, after, learnt);
+            }
+        });
     }
 
     /** A tenant's next ledger_seq and the hash the next event chains from, while one append runs. */
@@ -185,9 +354,44 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
 
     @Override
     protected List<? extends TrackedEventData<?>> fetchTrackedEvents(TrackingToken lastToken, int batchSize) {
-        return jdbc.query(SELECT_COLUMNS + "WHERE global_position > ? ORDER BY global_position LIMIT ?",
+        return jdbc.query(SELECT_COLUMNS + "WHERE global_position > ?" + tracked.condition
+                        + " ORDER BY global_position LIMIT ?",
                 (rs, i) -> new TrackedDomainEventData<>(new GlobalSequenceTrackingToken(rs.getLong(1)), domainEntry(rs)),
                 positionOf(lastToken), batchSize);
+    }
+
+    /**
+     * Which of the ledger's events the tracked stream (what tracking processors read) carries. Access events are
+     * nearly all of the ledger, one per request; the access log keeps them inline, and the other read models'
+     * processors would only wake for each of them to skip it (ADR 0013).
+     */
+    public enum Tracked {
+        /** every event */
+        ALL(""),
+        /**
+         * every event but access events, which the access log keeps inline ({@link InlineProjection}); the partial
+         * index ledger_events_business (V19) finds them
+         */
+        BUSINESS(" AND event_type <> '" + ACCESS_EVENT_TYPE + "'");
+
+        final String condition;
+
+        Tracked(String condition) {
+            this.condition = condition;
+        }
+    }
+
+    /** The type name access events are stored under. */
+    public static final String ACCESS_EVENT_TYPE = com.procledger.domain.access.AccessEvent.AccessRecorded.class.getSimpleName();
+
+    /** The position of the last committed event of this kind; 0 when there is none. */
+    public long headPosition(Tracked kind) {
+        if (kind == Tracked.ALL) {
+            return headPosition();
+        }
+        Long last = jdbc.queryForObject("SELECT max(global_position) FROM ledger_events WHERE true" + kind.condition,
+                Long.class);
+        return last == null ? 0 : last;
     }
 
     @Override
@@ -271,6 +475,20 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
 
         private DataSource dataSource;
         private boolean hashing = true;
+        private Tracked tracked = Tracked.ALL;
+        private final List<InlineProjection> inlineProjections = new ArrayList<>();
+
+        /** A read model to keep in every append's own statement or transaction. */
+        public Builder inlineProjection(InlineProjection projection) {
+            inlineProjections.add(java.util.Objects.requireNonNull(projection));
+            return this;
+        }
+
+        /** Which events tracking processors reading through this engine get; all unless said. */
+        public Builder tracked(Tracked tracked) {
+            this.tracked = java.util.Objects.requireNonNull(tracked);
+            return this;
+        }
 
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = dataSource;

@@ -247,4 +247,132 @@ class LedgerEventStorageEngineTest {
                 .isEqualTo("{\"ledgerSeq\":7,\"tenantId\":\"t\",\"a\":1}");
     }
 
+
+    static org.axonframework.eventhandling.GenericEventMessage<com.procledger.domain.access.AccessEvent.AccessRecorded> access(
+            UUID tenant, String resource) {
+        return new org.axonframework.eventhandling.GenericEventMessage<>(new com.procledger.domain.access.AccessEvent.AccessRecorded(
+                tenant, "u1", "requisition.read", resource, com.procledger.domain.access.AccessEvent.AccessOutcome.ALLOWED,
+                200, "203.0.113.9", "test \"quoted\" \\ {braces}, commas", UUID.randomUUID().toString(), "jti"));
+    }
+
+    long rows(UUID tenant) {
+        return jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE tenant_id = ?", Long.class, tenant);
+    }
+
+    @Test
+    void aOneStatementAppendFollowsOnlyFromTheEnginesOwnLastCommit() {
+        UUID tenant = UUID.randomUUID();
+        assertThat(engine.appendCommitted(List.of(access(tenant, "/unknown-tenant"))))
+                .as("a tenant this engine has not appended to yet: its head is not known here").isFalse();
+        assertThat(rows(tenant)).isZero();
+
+        tx.executeWithoutResult(status -> engine.appendEvents(access(tenant, "/first")));
+        assertThat(engine.appendCommitted(List.of(access(tenant, "/2"), access(tenant, "/3")))).isTrue();
+        assertThat(rows(tenant)).isEqualTo(3);
+
+        // another instance of the service appends to the same ledger: this engine's knowledge is stale
+        var otherSerializer = LedgerSerializer.create();
+        var otherInstance = LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(otherSerializer)
+                .snapshotSerializer(otherSerializer).batchSize(500).build();
+        tx.executeWithoutResult(status -> otherInstance.appendEvents(access(tenant, "/elsewhere")));
+        assertThat(engine.appendCommitted(List.of(access(tenant, "/stale")))).as("the head moved").isFalse();
+        assertThat(rows(tenant)).as("nothing written by the refused statement").isEqualTo(4);
+
+        // an ordinary append learns the head again; one that is rolled back teaches nothing and leaves no trace
+        tx.executeWithoutResult(status -> engine.appendEvents(access(tenant, "/5")));
+        tx.executeWithoutResult(status -> {
+            engine.appendEvents(access(tenant, "/rolled-back"));
+            status.setRollbackOnly();
+        });
+        UUID other = UUID.randomUUID();
+        assertThat(engine.appendCommitted(List.of(access(tenant, "/6"), access(other, "/new-tenant"))))
+                .as("one of the tenants is not known").isFalse();
+        assertThat(engine.appendCommitted(List.of(access(tenant, "/6"), access(tenant, "/7")))).isTrue();
+
+        assertThat(jdbc.queryForList("SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY global_position",
+                Long.class, tenant)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(jdbc.queryForList("SELECT payload::json->>'resource' FROM ledger_events WHERE tenant_id = ? ORDER BY ledger_seq",
+                String.class, tenant)).containsExactly("/first", "/2", "/3", "/elsewhere", "/5", "/6", "/7");
+        assertThat(jdbc.queryForObject("SELECT last_seq FROM ledger_tenant_heads WHERE tenant_id = ?", Long.class, tenant))
+                .isEqualTo(7);
+        assertThat(jdbc.queryForObject("SELECT last_position FROM ledger_head", Long.class))
+                .isEqualTo(jdbc.queryForObject("SELECT max(global_position) FROM ledger_events", Long.class));
+        var report = verify(tenant);
+        assertThat(report.valid()).as(report.reason()).isTrue();
+        assertThat(report.events()).isEqualTo(7);
+
+        // what the one statement stored reads back exactly as an ordinary append's events do
+        var stored = jdbc.queryForMap("""
+                SELECT event_type, aggregate_id, aggregate_seq, metadata::text AS metadata, payload::text AS payload,
+                       occurred_at FROM ledger_events WHERE tenant_id = ? AND ledger_seq = 7""", tenant);
+        assertThat(stored.get("event_type")).isEqualTo("AccessRecorded");
+        assertThat(stored.get("aggregate_id")).isNull();
+        assertThat(stored.get("aggregate_seq")).isNull();
+        assertThat((String) stored.get("payload")).contains("\"resource\":\"/7\"")
+                .contains("test \\\"quoted\\\" \\\\ {braces}, commas");
+    }
+
+    @Test
+    void oneStatementAppendsAndTransactionsRacingForOneTenantLeaveOneGaplessValidChain() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        int each = 60;
+        try (var groupCommit = new GroupCommit(engine, tx, 16, 10_000)) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        groupCommit.append(access(tenant, "/group/" + writer + "/" + i), java.time.Duration.ofSeconds(10))
+                                .get(30, TimeUnit.SECONDS);
+                    }
+                    return null;
+                }));
+                futures.add(pool.submit(() -> {
+                    UUID aggregate = UUID.randomUUID();
+                    for (int i = 0; i < each; i++) {
+                        long s = i;
+                        tx.executeWithoutResult(status -> engine.appendEvents(event(tenant, aggregate, s)));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+        }
+        long total = 8L * each;
+        assertThat(jdbc.queryForList("SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY global_position",
+                Long.class, tenant)).containsExactlyElementsOf(range(1, total));
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT global_position) FROM ledger_events WHERE tenant_id = ?",
+                Long.class, tenant)).isEqualTo(total);
+        var report = verify(tenant);
+        assertThat(report.valid()).as(report.reason()).isTrue();
+        assertThat(report.events()).isEqualTo(total);
+    }
+
+    @Test
+    void theBusinessStreamLeavesOutAccessEvents() {
+        UUID tenant = UUID.randomUUID();
+        UUID aggregate = UUID.randomUUID();
+        long before = engine.headPosition();
+        tx.executeWithoutResult(status -> engine.appendEvents(List.of(access(tenant, "/a1"), event(tenant, aggregate, 0),
+                access(tenant, "/a2"), access(tenant, "/a3"), event(tenant, aggregate, 1), access(tenant, "/a4"))));
+        var serializer = LedgerSerializer.create();
+        java.util.function.Function<LedgerEventStorageEngine.Tracked, LedgerEventStorageEngine> engineFor = tracked ->
+                LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(serializer)
+                        .snapshotSerializer(serializer).batchSize(2).tracked(tracked).build();
+        java.util.function.Function<LedgerEventStorageEngine.Tracked, List<Long>> positions = tracked -> engineFor.apply(tracked)
+                .readEvents(new GlobalSequenceTrackingToken(before), false)
+                .map(m -> ((GlobalSequenceTrackingToken) m.trackingToken()).getGlobalIndex()).toList();
+
+        assertThat(positions.apply(LedgerEventStorageEngine.Tracked.ALL)).containsExactlyElementsOf(range(before + 1, 6));
+        assertThat(positions.apply(LedgerEventStorageEngine.Tracked.BUSINESS)).containsExactly(before + 2, before + 5);
+        assertThat(engine.headPosition(LedgerEventStorageEngine.Tracked.BUSINESS)).isEqualTo(before + 5);
+        assertThat(engine.headPosition(LedgerEventStorageEngine.Tracked.ALL)).isEqualTo(before + 6);
+        // the business stream has an index of its own, so that it need not step over every access event
+        assertThat(jdbc.queryForObject("SELECT indexdef FROM pg_indexes WHERE indexname = 'ledger_events_business'",
+                String.class)).contains("(global_position)").contains("WHERE", "event_type", "AccessRecorded");
+    }
 }
