@@ -155,9 +155,13 @@ final class BenchService implements AutoCloseable {
         }
     }
 
-    /** Waits until every live processor has handled the whole ledger; returns the seconds it took. */
+    /**
+     * Waits until every live processor has handled all of the ledger's business events (they do not follow access
+     * events, ADR 0013); returns the seconds it took.
+     */
     double awaitProcessors() throws InterruptedException {
-        long head = context.getBean(com.procledger.infra.ledger.LedgerEventStorageEngine.class).headPosition();
+        long head = context.getBean(com.procledger.infra.ledger.LedgerEventStorageEngine.class)
+                .headPosition(com.procledger.infra.ledger.LedgerEventStorageEngine.Tracked.BUSINESS);
         var jdbc = context.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
         long start = System.nanoTime();
         while (jdbc.queryForObject("SELECT min((regexp_match(convert_from(token, 'UTF8'), '\\d+'))[1]::bigint) "

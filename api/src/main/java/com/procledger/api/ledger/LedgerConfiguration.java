@@ -9,6 +9,7 @@ import com.procledger.infra.ledger.LedgerEventStorageEngine;
 import com.procledger.infra.ledger.LedgerReader;
 import com.procledger.infra.ledger.LedgerSigner;
 import com.procledger.infra.ledger.LedgerSerializer;
+import com.procledger.projections.access.AccessLog;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -69,6 +70,10 @@ public class LedgerConfiguration {
         return LedgerSerializer.create();
     }
 
+    /**
+     * The ledger. Every append keeps the access log in its own statement or transaction; the read models'
+     * processors follow the ledger without its access events (ADR 0013).
+     */
     @Bean
     @DependsOn("flywayInitializer")
     LedgerEventStorageEngine eventStorageEngine(DataSource dataSource, Serializer serializer,
@@ -79,6 +84,9 @@ public class LedgerConfiguration {
                 .snapshotSerializer(serializer)
                 .persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver())
                 .batchSize(500)
+                .tracked(LedgerEventStorageEngine.Tracked.BUSINESS)
+                .inlineProjection(new LedgerEventStorageEngine.InlineProjection(
+                        LedgerEventStorageEngine.ACCESS_EVENT_TYPE, AccessLog.INLINE))
                 .build();
     }
 
