@@ -175,10 +175,7 @@ public class Rebuilds implements AutoCloseable {
                     Duration.between(run.startedAt, run.finishedAt).toMillis(), (System.nanoTime() - pausing) / 1_000_000,
                     (System.nanoTime() - swapping) / 1_000_000);
         } catch (RuntimeException | SQLException e) {
-            run.state = State.FAILED;
-            run.error = e.getMessage();
-            run.finishedAt = Instant.now();
-            log.error("Rebuilding read model {} failed; the live one is unchanged", model.name(), e);
+            run.failed(e);
         } finally {
             if (paused) {
                 processor.start();
@@ -225,10 +222,7 @@ public class Rebuilds implements AutoCloseable {
                     total, Duration.between(run.startedAt, run.finishedAt).toMillis(),
                     (System.nanoTime() - freezing) / 1_000_000);
         } catch (RuntimeException | SQLException e) {
-            run.state = State.FAILED;
-            run.error = e.getMessage();
-            run.finishedAt = Instant.now();
-            log.error("Rebuilding read model {} failed; the live one is unchanged", model.name(), e);
+            run.failed(e);
         }
     }
 
@@ -327,6 +321,13 @@ public class Rebuilds implements AutoCloseable {
         Progress(UUID id, String name) {
             this.id = id;
             this.name = name;
+        }
+
+        void failed(Exception e) {
+            state = State.FAILED;
+            error = e.getMessage();
+            finishedAt = Instant.now();
+            log.error("Rebuilding read model {} failed; the live one is unchanged", name, e);
         }
 
         void processed(long position) {
