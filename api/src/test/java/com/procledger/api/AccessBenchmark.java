@@ -55,7 +55,9 @@ public final class AccessBenchmark {
             }
             List<Double> on = new ArrayList<>();
             List<Double> off = new ArrayList<>();
-            for (int r = 0; r < 2; r++) {
+            // on/off/off/on, twice unless told otherwise: more blocks narrow the spread on a machine that drifts
+            int blocks = Integer.parseInt(System.getProperty("bench.blocks", "2"));
+            for (int r = 0; r < blocks; r++) {
                 recorder.recording(true);
                 on.add(round("recording on ", base, path, requester, clients, seconds));
                 recorder.recording(false);
