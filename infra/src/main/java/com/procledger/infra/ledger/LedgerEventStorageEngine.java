@@ -143,6 +143,9 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         if (events.isEmpty()) {
             return true;
         }
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return false; // it would join that transaction and commit only with it: not "committed when it returns"
+        }
         List<Row> rows = rows(events, getEventSerializer());
         Map<UUID, Long> counts = counts(rows);
         LedgerHeads.Known known = knownHeads.known(counts.keySet());

@@ -267,6 +267,8 @@ class LedgerEventStorageEngineTest {
         assertThat(rows(tenant)).isZero();
 
         tx.executeWithoutResult(status -> engine.appendEvents(access(tenant, "/first")));
+        assertThat(tx.<Boolean>execute(status -> engine.appendCommitted(List.of(access(tenant, "/in-a-transaction")))))
+                .as("inside a transaction it would not be committed on return").isFalse();
         assertThat(engine.appendCommitted(List.of(access(tenant, "/2"), access(tenant, "/3")))).isTrue();
         assertThat(rows(tenant)).isEqualTo(3);
 
