@@ -1,6 +1,7 @@
 package com.procledger.api.ledger;
 
 import com.procledger.domain.DomainException;
+import com.procledger.infra.ledger.LedgerEventStorageEngine;
 import com.procledger.projections.access.AccessLog;
 import com.procledger.projections.analytics.SpendAnalytics;
 import com.procledger.projections.approval.ApprovalInbox;
@@ -34,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.LongSupplier;
 
 /**
  * Rebuilds a read model from the ledger while the old one keeps serving (ADR 0011). Its tables are copied empty
@@ -79,10 +81,11 @@ public class Rebuilds implements AutoCloseable {
     private final EventProcessingConfiguration processing;
     private final TokenStore tokens;
     private final ParallelReplay parallel;
+    private final LedgerEventStorageEngine ledger;
 
     public Rebuilds(DataSource dataSource, JdbcTemplate jdbc, PlatformTransactionManager transactions,
                     EventProcessingConfiguration processing, TokenStore tokens,
-                    ParallelReplay parallel, Tenants tenants, UserAccounts users,
+                    ParallelReplay parallel, LedgerEventStorageEngine ledger, Tenants tenants, UserAccounts users,
                     RequisitionViews requisitions, RequisitionHistory history, ApprovalInbox inbox, AccessLog accessLog,
                     SpendAnalytics spend, ApprovalPolicyHistory policies) {
         this.dataSource = dataSource;
@@ -91,6 +94,7 @@ public class Rebuilds implements AutoCloseable {
         this.processing = processing;
         this.tokens = tokens;
         this.parallel = parallel;
+        this.ledger = ledger;
         for (ReadModel model : List.of(
                 new ReadModel(Tenants.PROCESSING_GROUP, tenants, List.of("tenant_view")),
                 new ReadModel(UserAccounts.PROCESSING_GROUP, users, List.of("user_account")),
@@ -98,7 +102,7 @@ public class Rebuilds implements AutoCloseable {
                 new ReadModel(RequisitionHistory.PROCESSING_GROUP, history,
                         List.of("requisition_history", "requisition_history_state")),
                 new ReadModel(ApprovalInbox.PROCESSING_GROUP, inbox, List.of("approval_inbox")),
-                new ReadModel(AccessLog.PROCESSING_GROUP, accessLog.replay(), List.of("access_log"), true),
+                new ReadModel(AccessLog.NAME, accessLog.replay(), List.of("access_log"), true),
                 new ReadModel(SpendAnalytics.PROCESSING_GROUP, spend, List.of("spend_line", "approval_step_timing")),
                 new ReadModel(ApprovalPolicyHistory.PROCESSING_GROUP, policies, List.of("approval_policy_version")))) {
             readModels.put(model.name(), model);
@@ -149,16 +153,8 @@ public class Rebuilds implements AutoCloseable {
         try {
             log.info("Rebuilding read model {} ({}) from the ledger", model.name(), model.tables());
             prepareCopies(model);
-            long done = 0;
             // 1. up to where the live processor stands, then again while it moves on
-            for (int round = 0; round < 20; round++) {
-                long target = position(processor);
-                run.total = Math.max(run.total, target);
-                done = replay(projection, done, target, run);
-                if (position(processor) - done < ParallelReplay.CHUNK) {
-                    break;
-                }
-            }
+            long done = replayUntilClose(projection, () -> position(processor), run);
             // 2. pause it, replay the last events, swap, go on
             long pausing = System.nanoTime();
             processor.shutDown();
@@ -193,17 +189,7 @@ public class Rebuilds implements AutoCloseable {
         try {
             log.info("Rebuilding read model {} ({}) from the ledger", model.name(), model.tables());
             prepareCopies(model);
-            long done = 0;
-            for (int round = 0; round < 20; round++) {
-                long target = jdbc.queryForObject("SELECT last_position FROM ledger_head WHERE id = 1", Long.class);
-                run.total = Math.max(run.total, target);
-                done = replay(projection, done, target, run);
-                if (jdbc.queryForObject("SELECT last_position FROM ledger_head WHERE id = 1", Long.class) - done
-                        < ParallelReplay.CHUNK) {
-                    break;
-                }
-            }
-            long replayed = done;
+            long replayed = replayUntilClose(projection, ledger::headPosition, run);
             long freezing = System.nanoTime();
             Long total = transactions.execute(status -> {
                 long frozen = jdbc.queryForObject("SELECT last_position FROM ledger_head WHERE id = 1 FOR UPDATE", Long.class);
@@ -224,6 +210,24 @@ public class Rebuilds implements AutoCloseable {
         } catch (RuntimeException | SQLException e) {
             run.failed(e);
         }
+    }
+
+    /**
+     * Replays up to {@code target}, then again up to where it has moved meanwhile, until it is less than a chunk
+     * ahead (or after 20 rounds); returns the position replayed to.
+     */
+    private long replayUntilClose(AnnotationEventHandlerAdapter projection, LongSupplier target, Progress run)
+            throws SQLException {
+        long done = 0;
+        for (int round = 0; round < 20; round++) {
+            long to = target.getAsLong();
+            run.total = Math.max(run.total, to);
+            done = replay(projection, done, to, run);
+            if (target.getAsLong() - done < ParallelReplay.CHUNK) {
+                break;
+            }
+        }
+        return done;
     }
 
     /** Where the processor stands (the global position it has handled), from its stored token. */

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -174,7 +175,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         long before = known.position();
         long after = before + n;
         try {
-            Integer inserted = jdbc.execute((java.sql.Connection connection) -> {
+            Integer inserted = jdbc.execute((Connection connection) -> {
                 try (var statement = connection.prepareStatement(appendCommittedSql)) {
                     statement.setLong(1, after);
                     statement.setLong(2, before);

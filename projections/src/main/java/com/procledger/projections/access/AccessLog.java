@@ -25,7 +25,8 @@ import java.util.UUID;
 @Component
 public class AccessLog {
 
-    public static final String PROCESSING_GROUP = "access-log";
+    /** The read model's name, for rebuilds; it has no processing group (no processor). */
+    public static final String NAME = "access-log";
 
     private final JdbcTemplate jdbc;
     private final Replay replay;
