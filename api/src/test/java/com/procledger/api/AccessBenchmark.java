@@ -46,12 +46,17 @@ public final class AccessBenchmark {
                     System.getProperty("java.version"), clients, "/api/tenants/{t}/requisitions/{id}", seconds);
             // The JIT needs a long while on two cores that the clients keep busy (its compiler threads compete with
             // them; throughput was still rising after four rounds): warm up both ways before anything counts.
+            // With many clients the compiler threads starve for longest (at 64, throughput still rose through the
+            // measured rounds): the warm-up has at most 16 clients (-Dbench.warmUpClients), which were seen to
+            // reach full speed in six pairs, so that the JIT is done before the measured rounds begin.
             int warmUpPairs = Integer.parseInt(System.getProperty("bench.warmUpPairs", "4"));
+            int warmUpClients = Integer.parseInt(System.getProperty("bench.warmUpClients",
+                    Integer.toString(Math.min(clients, 16))));
             for (int w = 0; w < warmUpPairs; w++) {
                 recorder.recording(true);
-                round("warm-up on ", base, path, requester, clients, seconds);
+                round("warm-up on ", base, path, requester, warmUpClients, seconds);
                 recorder.recording(false);
-                round("warm-up off", base, path, requester, clients, seconds);
+                round("warm-up off", base, path, requester, warmUpClients, seconds);
             }
             List<Double> on = new ArrayList<>();
             List<Double> off = new ArrayList<>();
