@@ -45,10 +45,8 @@ public final class AccessBenchmark {
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), clients, "/api/tenants/{t}/requisitions/{id}", seconds);
             // The JIT needs a long while on two cores that the clients keep busy (its compiler threads compete with
-            // them; throughput was still rising after four rounds): warm up both ways before anything counts.
-            // With many clients the compiler threads starve for longest (at 64, throughput still rose through the
-            // measured rounds): the warm-up has at most 16 clients (-Dbench.warmUpClients), which were seen to
-            // reach full speed in six pairs, so that the JIT is done before the measured rounds begin.
+            // them): warm up both ways before anything counts, with at most 16 clients (-Dbench.warmUpClients).
+            // Sixteen reach full speed in six pairs; with 64, throughput still rose through the measured rounds.
             int warmUpPairs = Integer.parseInt(System.getProperty("bench.warmUpPairs", "4"));
             int warmUpClients = Integer.parseInt(System.getProperty("bench.warmUpClients",
                     Integer.toString(Math.min(clients, 16))));
