@@ -76,11 +76,16 @@ public final class AccessBenchmark {
             var jdbc = context.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
             // where the database's work goes: rows written per table over the whole run
             jdbc.query("""
-                    SELECT relname, n_tup_ins, n_tup_upd FROM pg_stat_user_tables
-                    WHERE relname IN ('ledger_events', 'access_log', 'tokenentry', 'ledger_head', 'ledger_tenant_heads')
+                    SELECT relname, n_tup_ins, n_tup_upd, autovacuum_count, autoanalyze_count FROM pg_stat_user_tables
+                    WHERE relname IN ('ledger_events', 'tokenentry', 'ledger_head', 'ledger_tenant_heads')
                     ORDER BY relname""", rs -> {
-                System.out.printf(Locale.ROOT, "table %-20s inserts %,10d updates %,10d%n", rs.getString(1),
-                        rs.getLong(2), rs.getLong(3));
+                System.out.printf(Locale.ROOT, "table %-20s inserts %,10d updates %,10d autovacuums %d autoanalyzes %d%n",
+                        rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+            });
+            // background work that competes with the rounds (and slows the commits' disk flushes)
+            jdbc.query("SELECT num_timed, num_requested, buffers_written FROM pg_stat_checkpointer", rs -> {
+                System.out.printf(Locale.ROOT, "checkpoints: %d timed, %d requested, %,d buffers written%n",
+                        rs.getLong(1), rs.getLong(2), rs.getLong(3));
             });
             System.out.printf(Locale.ROOT, "access events in the tenant's ledger: %,d in %,d transactions%n",
                     jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE tenant_id = ?::uuid AND event_type = 'AccessRecorded'", Long.class, tenant),

@@ -200,21 +200,27 @@ final class BenchService implements AutoCloseable {
             String[] machine = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
             long busy = 0;
             for (int i = 1; i < machine.length; i++) {
-                if (i != 4 && i != 5) { // idle, iowait
+                if (i != 4 && i != 5 && i != 8) { // idle, iowait, steal
                     busy += Long.parseLong(machine[i]);
                 }
             }
             long idle = Long.parseLong(machine[4]) + Long.parseLong(machine[5]);
+            long iowait = Long.parseLong(machine[5]);
+            long steal = machine.length > 8 ? Long.parseLong(machine[8]) : 0;
             String self = Files.readString(Path.of("/proc/self/stat"));
             String[] fields = self.substring(self.lastIndexOf(')') + 2).split(" ");
             long jvm = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-            return new long[] {busy, idle, jvm};
+            return new long[] {busy, idle, jvm, iowait, steal};
         } catch (Exception e) {
             return null;
         }
     }
 
-    /** CPU per unit of work, in ms: this JVM (service and clients) and everything else (mostly PostgreSQL). */
+    /**
+     * CPU per unit of work, in ms: this JVM (service and clients) and everything else (mostly PostgreSQL); and how
+     * idle the machine was (of which waiting for the disk), and how much time the virtual machine's host took
+     * (steal: a busy neighbour, which slows a round down without any work of ours).
+     */
     static String cpuPer(String unit, long[] before, long[] after, long requests) {
         if (before == null || after == null || requests == 0) {
             return "";
@@ -222,7 +228,11 @@ final class BenchService implements AutoCloseable {
         double msPerTick = 10.0; // USER_HZ is 100 on Linux
         double jvm = (after[2] - before[2]) * msPerTick / requests;
         double others = ((after[0] - before[0]) - (after[2] - before[2])) * msPerTick / requests;
-        double idle = 100.0 * (after[1] - before[1]) / ((after[0] - before[0]) + (after[1] - before[1]));
-        return String.format(Locale.ROOT, "; CPU ms/%s: JVM %.3f, rest %.3f; machine idle %.0f%%", unit, jvm, others, idle);
+        double all = (after[0] - before[0]) + (after[1] - before[1]) + (after[4] - before[4]);
+        double idle = 100.0 * (after[1] - before[1]) / all;
+        double iowait = 100.0 * (after[3] - before[3]) / all;
+        double steal = 100.0 * (after[4] - before[4]) / all;
+        return String.format(Locale.ROOT, "; CPU ms/%s: JVM %.3f, rest %.3f; machine idle %.0f%% (iowait %.0f%%), steal %.0f%%",
+                unit, jvm, others, idle, iowait, steal);
     }
 }

@@ -9,7 +9,6 @@ import com.procledger.infra.ledger.LedgerEventStorageEngine;
 import com.procledger.infra.ledger.LedgerReader;
 import com.procledger.infra.ledger.LedgerSigner;
 import com.procledger.infra.ledger.LedgerSerializer;
-import com.procledger.projections.access.AccessLog;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -85,8 +84,6 @@ public class LedgerConfiguration {
                 .persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver())
                 .batchSize(500)
                 .tracked(LedgerEventStorageEngine.Tracked.BUSINESS)
-                .inlineProjection(new LedgerEventStorageEngine.InlineProjection(
-                        LedgerEventStorageEngine.ACCESS_EVENT_TYPE, AccessLog.INLINE))
                 .build();
     }
 

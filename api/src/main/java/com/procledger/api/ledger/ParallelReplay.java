@@ -102,7 +102,7 @@ public class ParallelReplay implements AutoCloseable {
                 jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
                 jdbc.execute("SET LOCAL synchronous_commit TO OFF"); // replays write unlogged tables
                 // one unit of work for the share, as a processor's batch has: projections that collect their
-                // writes per unit of work (access log, requisition history) write them in a few statements
+                // writes per unit of work (requisition history) write them in a few statements
                 // and the handlers' updates collected per aggregate and sent as JDBC batches (ReplayJdbcTemplate)
                 List<EventMessage<?>> messages = rows.stream().<EventMessage<?>>map(replay::message).toList();
                 jdbc.deferring(deferred -> {

@@ -43,7 +43,7 @@ public final class RebuildCommand {
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         if (args.length != 1 || args[0].startsWith("-")) {
             err.println("usage: java -jar procledger.jar " + NAME + " NAME   (read models: tenants, users, requisitions, "
-                    + "requisition-history, approval-inbox, access-log, spend-analytics, approval-policy-history)");
+                    + "requisition-history, approval-inbox, spend-analytics, approval-policy-history)");
             return 2;
         }
         String password = env.get("PROCLEDGER_OPERATOR_PASSWORD");

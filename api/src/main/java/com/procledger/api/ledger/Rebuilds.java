@@ -1,8 +1,6 @@
 package com.procledger.api.ledger;
 
 import com.procledger.domain.DomainException;
-import com.procledger.infra.ledger.LedgerEventStorageEngine;
-import com.procledger.projections.access.AccessLog;
 import com.procledger.projections.analytics.SpendAnalytics;
 import com.procledger.projections.approval.ApprovalInbox;
 import com.procledger.projections.identity.UserAccounts;
@@ -44,8 +42,8 @@ import java.util.function.LongSupplier;
  * path), up to where the live processor stands, then again until it is close behind; then the live processor is
  * paused, the last events are replayed, and in one transaction the live tables are made equal to the rebuilt
  * ones, writing only the rows that differ (readers see the old rows until the commit, never an empty table); then
- * the processor goes on from where it was paused. The access log has no processor (the ledger's append keeps it,
- * ADR 0013): appends wait instead, while its last events are replayed and its rows swapped.
+ * the processor goes on from where it was paused. The access log is not among them: it is a view of the ledger
+ * (ADR 0014), with nothing to rebuild.
  * One rebuild at a time, on a thread of its own; progress is kept for {@link #status} and logged every 5 s.
  */
 @Component
@@ -54,14 +52,8 @@ public class Rebuilds implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Rebuilds.class);
     private static final String SCHEMA = "procledger_rebuild";
 
-    /**
-     * A rebuildable read model: its processing group, its projection and the tables it writes; {@code inline} when
-     * the ledger's append keeps it rather than a tracking processor (the access log, ADR 0013).
-     */
-    private record ReadModel(String name, Object projection, List<String> tables, boolean inline) {
-        ReadModel(String name, Object projection, List<String> tables) {
-            this(name, projection, tables, false);
-        }
+    /** A rebuildable read model: its processing group, its projection and the tables it writes. */
+    private record ReadModel(String name, Object projection, List<String> tables) {
     }
 
     public enum State { RUNNING, DONE, FAILED }
@@ -81,12 +73,11 @@ public class Rebuilds implements AutoCloseable {
     private final EventProcessingConfiguration processing;
     private final TokenStore tokens;
     private final ParallelReplay parallel;
-    private final LedgerEventStorageEngine ledger;
 
     public Rebuilds(DataSource dataSource, JdbcTemplate jdbc, PlatformTransactionManager transactions,
                     EventProcessingConfiguration processing, TokenStore tokens,
-                    ParallelReplay parallel, LedgerEventStorageEngine ledger, Tenants tenants, UserAccounts users,
-                    RequisitionViews requisitions, RequisitionHistory history, ApprovalInbox inbox, AccessLog accessLog,
+                    ParallelReplay parallel, Tenants tenants, UserAccounts users,
+                    RequisitionViews requisitions, RequisitionHistory history, ApprovalInbox inbox,
                     SpendAnalytics spend, ApprovalPolicyHistory policies) {
         this.dataSource = dataSource;
         this.jdbc = jdbc;
@@ -94,7 +85,6 @@ public class Rebuilds implements AutoCloseable {
         this.processing = processing;
         this.tokens = tokens;
         this.parallel = parallel;
-        this.ledger = ledger;
         for (ReadModel model : List.of(
                 new ReadModel(Tenants.PROCESSING_GROUP, tenants, List.of("tenant_view")),
                 new ReadModel(UserAccounts.PROCESSING_GROUP, users, List.of("user_account")),
@@ -102,7 +92,6 @@ public class Rebuilds implements AutoCloseable {
                 new ReadModel(RequisitionHistory.PROCESSING_GROUP, history,
                         List.of("requisition_history", "requisition_history_state")),
                 new ReadModel(ApprovalInbox.PROCESSING_GROUP, inbox, List.of("approval_inbox")),
-                new ReadModel(AccessLog.NAME, accessLog.replay(), List.of("access_log"), true),
                 new ReadModel(SpendAnalytics.PROCESSING_GROUP, spend, List.of("spend_line", "approval_step_timing")),
                 new ReadModel(ApprovalPolicyHistory.PROCESSING_GROUP, policies, List.of("approval_policy_version")))) {
             readModels.put(model.name(), model);
@@ -142,10 +131,6 @@ public class Rebuilds implements AutoCloseable {
     }
 
     private void run(ReadModel model, Progress run) {
-        if (model.inline()) {
-            runInline(model, run);
-            return;
-        }
         var projection = new AnnotationEventHandlerAdapter(model.projection());
         StreamingEventProcessor processor = processing.eventProcessor(model.name(), StreamingEventProcessor.class)
                 .orElseThrow(() -> new IllegalStateException("no streaming processor " + model.name()));
@@ -176,39 +161,6 @@ public class Rebuilds implements AutoCloseable {
             if (paused) {
                 processor.start();
             }
-        }
-    }
-
-    /**
-     * A read model that the append keeps inline has no processor to pause: the ledger is replayed up to its head
-     * while appends go on, then the head's row is locked (appends wait for it) while the last events are replayed
-     * and the rows swapped, in one transaction. Appends, and so answers, wait for the swap.
-     */
-    private void runInline(ReadModel model, Progress run) {
-        var projection = new AnnotationEventHandlerAdapter(model.projection());
-        try {
-            log.info("Rebuilding read model {} ({}) from the ledger", model.name(), model.tables());
-            prepareCopies(model);
-            long replayed = replayUntilClose(projection, ledger::headPosition, run);
-            long freezing = System.nanoTime();
-            Long total = transactions.execute(status -> {
-                long frozen = jdbc.queryForObject("SELECT last_position FROM ledger_head WHERE id = 1 FOR UPDATE", Long.class);
-                run.total = Math.max(run.total, frozen);
-                try {
-                    replay(projection, replayed, frozen, run);
-                } catch (SQLException e) {
-                    throw new IllegalStateException("replaying the last events failed", e);
-                }
-                swap(model); // joins this transaction: the lock is held until the swap commits
-                return frozen;
-            });
-            run.state = State.DONE;
-            run.finishedAt = Instant.now();
-            log.info("Rebuilt read model {}: {} ledger events in {} ms; swapped in (appends waited {} ms)", model.name(),
-                    total, Duration.between(run.startedAt, run.finishedAt).toMillis(),
-                    (System.nanoTime() - freezing) / 1_000_000);
-        } catch (RuntimeException | SQLException e) {
-            run.failed(e);
         }
     }
 

@@ -68,8 +68,6 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
     private final JdbcTemplate jdbc;
     private final boolean hashing;
     private final Tracked tracked;
-    private final List<InlineProjection> inlineProjections;
-    private final String appendCommittedSql;
     private final LedgerHeads knownHeads = new LedgerHeads();
 
     private LedgerEventStorageEngine(Builder builder) {
@@ -77,8 +75,6 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         this.jdbc = new JdbcTemplate(builder.dataSource);
         this.hashing = builder.hashing;
         this.tracked = builder.tracked;
-        this.inlineProjections = List.copyOf(builder.inlineProjections);
-        this.appendCommittedSql = appendCommittedSql(inlineProjections);
     }
 
     public static Builder builder() {
@@ -118,12 +114,6 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                         aggregate_id, aggregate_seq, event_type, event_revision, occurred_at, metadata, payload,
                         prev_hash, hash)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?::json, ?, ?)""", batch);
-            for (InlineProjection projection : inlineProjections) {
-                if (rows.stream().anyMatch(row -> projection.eventType().equals(row.payload.getType().getName()))) {
-                    jdbc.update("WITH appended AS (SELECT * FROM ledger_events WHERE global_position > ? "
-                            + "AND global_position <= ?) " + projection.sql(), before, lastPosition);
-                }
-            }
             learnOnCommit(before, lastPosition, heads);
         } catch (DataAccessException e) {
             // A duplicate aggregate sequence means a concurrent command won: the first event names the aggregate.
@@ -176,7 +166,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         long after = before + n;
         try {
             Integer inserted = jdbc.execute((Connection connection) -> {
-                try (var statement = connection.prepareStatement(appendCommittedSql)) {
+                try (var statement = connection.prepareStatement(APPEND_COMMITTED)) {
                     statement.setLong(1, after);
                     statement.setLong(2, before);
                     statement.setArray(3, connection.createArrayOf("text", tenants));
@@ -202,48 +192,26 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
     /**
      * One statement, hence one transaction in autocommit: move the head from exactly the known position (a
      * concurrent append holds the row until it commits, and then the position no longer matches: no row, and
-     * nothing below is written), set the tenants' heads, insert the events, and keep the inline projections. Text
-     * arrays, cast here, keep it one prepared statement for every batch size.
+     * nothing below is written), set the tenants' heads and insert the events. Text arrays, cast here, keep it one
+     * prepared statement for every batch size.
      */
-    private static String appendCommittedSql(List<InlineProjection> projections) {
-        var sql = new StringBuilder("""
-                WITH head AS (
-                    UPDATE ledger_head SET last_position = ? WHERE id = 1 AND last_position = ? RETURNING last_position
-                ), tenant_heads AS (
-                    INSERT INTO ledger_tenant_heads (tenant_id, last_seq)
-                    SELECT t.tenant_id::uuid, t.last_seq::bigint FROM head, unnest(?::text[], ?::text[]) AS t(tenant_id, last_seq)
-                    ON CONFLICT (tenant_id) DO UPDATE SET last_seq = EXCLUDED.last_seq
-                ), appended AS (
-                    SELECT e.global_position::bigint AS global_position, e.tenant_id::uuid AS tenant_id,
-                        e.ledger_seq::bigint AS ledger_seq, e.event_id, e.aggregate_type, e.aggregate_id,
-                        e.aggregate_seq::bigint AS aggregate_seq, e.event_type, e.event_revision,
-                        e.occurred_at::timestamptz AS occurred_at, e.metadata::json AS metadata, e.payload::json AS payload,
-                        decode(e.prev_hash, 'hex') AS prev_hash, decode(e.hash, 'hex') AS hash
-                    FROM head, unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                                      ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                        AS e(global_position, tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq,
-                             event_type, event_revision, occurred_at, metadata, payload, prev_hash, hash)
-                )""");
-        for (int i = 0; i < projections.size(); i++) {
-            sql.append(", inline_").append(i).append(" AS (").append(projections.get(i).sql()).append(")");
-        }
-        return sql.append("""
-
-                INSERT INTO ledger_events (global_position, tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id,
-                    aggregate_seq, event_type, event_revision, occurred_at, metadata, payload, prev_hash, hash)
-                SELECT global_position, tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq,
-                    event_type, event_revision, occurred_at, metadata, payload, prev_hash, hash FROM appended""").toString();
-    }
-
-    /**
-     * A read model kept by the append itself, in the same statement or transaction, instead of by a tracking
-     * processor: for the access log, whose events are nearly all of the ledger (ADR 0013). {@code sql} is one
-     * {@code INSERT ... SELECT} that reads the relation {@code appended}, the ledger rows being appended (the columns
-     * of {@code ledger_events}), and must skip rows it has already (a retried append runs it again). It runs only
-     * where some of the events are of {@code eventType}.
-     */
-    public record InlineProjection(String eventType, String sql) {
-    }
+    private static final String APPEND_COMMITTED = """
+            WITH head AS (
+                UPDATE ledger_head SET last_position = ? WHERE id = 1 AND last_position = ? RETURNING last_position
+            ), tenant_heads AS (
+                INSERT INTO ledger_tenant_heads (tenant_id, last_seq)
+                SELECT t.tenant_id::uuid, t.last_seq::bigint FROM head, unnest(?::text[], ?::text[]) AS t(tenant_id, last_seq)
+                ON CONFLICT (tenant_id) DO UPDATE SET last_seq = EXCLUDED.last_seq
+            )
+            INSERT INTO ledger_events (global_position, tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id,
+                aggregate_seq, event_type, event_revision, occurred_at, metadata, payload, prev_hash, hash)
+            SELECT e.global_position::bigint, e.tenant_id::uuid, e.ledger_seq::bigint, e.event_id, e.aggregate_type,
+                e.aggregate_id, e.aggregate_seq::bigint, e.event_type, e.event_revision, e.occurred_at::timestamptz,
+                e.metadata::json, e.payload::json, decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
+            FROM head, unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                              ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                AS e(global_position, tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq,
+                     event_type, event_revision, occurred_at, metadata, payload, prev_hash, hash)""";
 
     private List<Row> rows(List<? extends EventMessage<?>> events, Serializer serializer) {
         List<Row> rows = new ArrayList<>(events.size());
@@ -366,14 +334,14 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
 
     /**
      * Which of the ledger's events the tracked stream (what tracking processors read) carries. Access events are
-     * nearly all of the ledger, one per request; the access log keeps them inline, and the other read models'
-     * processors would only wake for each of them to skip it (ADR 0013).
+     * nearly all of the ledger, one per request; the access log reads them from the ledger itself, and the other
+     * read models' processors would only wake for each of them to skip it (ADR 0013, ADR 0014).
      */
     public enum Tracked {
         /** every event */
         ALL(""),
         /**
-         * every event but access events, which the access log keeps inline ({@link InlineProjection}); the partial
+         * every event but access events, which the access log reads from the ledger itself (ADR 0014); the partial
          * index ledger_events_business (V19) finds them
          */
         BUSINESS(" AND event_type <> '" + ACCESS_EVENT_TYPE + "'");
@@ -480,14 +448,6 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         private DataSource dataSource;
         private boolean hashing = true;
         private Tracked tracked = Tracked.ALL;
-        private final List<InlineProjection> inlineProjections = new ArrayList<>();
-
-        /** A read model to keep in every append's own statement or transaction. */
-        public Builder inlineProjection(InlineProjection projection) {
-            inlineProjections.add(java.util.Objects.requireNonNull(projection));
-            return this;
-        }
-
         /** Which events tracking processors reading through this engine get; all unless said. */
         public Builder tracked(Tracked tracked) {
             this.tracked = java.util.Objects.requireNonNull(tracked);

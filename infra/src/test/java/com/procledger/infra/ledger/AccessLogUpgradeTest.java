@@ -20,7 +20,11 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A ledger from before ADR 0013, whose access-log processor had not caught up, migrated to the inline access log. */
+/**
+ * A ledger from before ADR 0013, whose access-log processor had not caught up, migrated: V19 adds the rows that
+ * processor had not reached to the access-log table, and V20 (ADR 0014) replaces the table by a view of the ledger
+ * that shows the same rows.
+ */
 class AccessLogUpgradeTest {
 
     @TempDir
@@ -34,7 +38,7 @@ class AccessLogUpgradeTest {
             var jdbc = new JdbcTemplate(dataSource);
             var serializer = LedgerSerializer.create();
             var oldEngine = LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(serializer)
-                    .snapshotSerializer(serializer).batchSize(100).build(); // no inline projection, as before
+                    .snapshotSerializer(serializer).batchSize(100).build();
             UUID tenant = UUID.randomUUID();
             var tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
             for (String resource : List.of("/handled", "/not-yet-1", "/not-yet-2")) {
@@ -42,16 +46,31 @@ class AccessLogUpgradeTest {
                         new AccessRecorded(tenant, "u1", "requisition.read", resource, AccessOutcome.DENIED, 403,
                                 "203.0.113.7", "agent", "c-" + resource, "t1"))));
             }
-            // the old processor had handled the first event only
+            // the old processor had handled the first event only (with the event's time in milliseconds, as Axon
+            // handed it over)
             jdbc.update("""
-                    INSERT INTO access_log (tenant_id, ledger_seq, at, action, resource, outcome, status)
-                    VALUES (?, 1, now(), 'requisition.read', '/handled', 'DENIED', 403)""", tenant);
+                    INSERT INTO access_log (tenant_id, ledger_seq, at, actor, action, resource, outcome, status, client_ip,
+                        user_agent, token_id, correlation_id)
+                    SELECT tenant_id, 1, date_trunc('milliseconds', occurred_at), 'u1', 'requisition.read', '/handled',
+                        'DENIED', 403, '203.0.113.7', 'agent', 't1', 'c-/handled'
+                    FROM ledger_events WHERE tenant_id = ? AND ledger_seq = 1""", tenant);
             jdbc.update("INSERT INTO tokenentry (processorName, segment, token, tokenType) VALUES ('access-log', 0, ?, ?)",
                     "{\"globalIndex\":1}".getBytes(StandardCharsets.UTF_8),
                     "org.axonframework.eventhandling.GlobalSequenceTrackingToken");
 
+            Flyway.configure().dataSource(dataSource).placeholders(Map.of("app_role", "")).target("19").load().migrate();
+            String columns = "tenant_id, ledger_seq, at, actor, action, resource, outcome, status, client_ip, user_agent, "
+                    + "token_id, correlation_id";
+            String rows = "SELECT row_to_json(r)::text FROM (SELECT " + columns + " FROM access_log WHERE tenant_id = ? "
+                    + "ORDER BY ledger_seq) r";
+            List<String> table = jdbc.queryForList(rows, String.class, tenant);
+            assertThat(table).hasSize(3);
+
             Flyway.configure().dataSource(dataSource).placeholders(Map.of("app_role", "")).load().migrate();
 
+            assertThat(jdbc.queryForObject("SELECT relkind::text FROM pg_class WHERE relname = 'access_log'", String.class))
+                    .isEqualTo("v");
+            assertThat(jdbc.queryForList(rows, String.class, tenant)).isEqualTo(table);
             assertThat(jdbc.queryForList("SELECT resource FROM access_log WHERE tenant_id = ? ORDER BY ledger_seq",
                     String.class, tenant)).containsExactly("/handled", "/not-yet-1", "/not-yet-2");
             var row = jdbc.queryForMap("SELECT * FROM access_log WHERE tenant_id = ? AND ledger_seq = 3", tenant);
