@@ -87,6 +87,14 @@ public final class AccessBenchmark {
                 System.out.printf(Locale.ROOT, "checkpoints: %d timed, %d requested, %,d buffers written%n",
                         rs.getLong(1), rs.getLong(2), rs.getLong(3));
             });
+            // what the database writes for them, the same in every run of a build (unlike the rates): WAL since it started
+            jdbc.query("""
+                    SELECT w.wal_bytes, w.wal_records, w.wal_fpi, count(*) FROM pg_stat_wal w, ledger_events e
+                    WHERE e.event_type = 'AccessRecorded' GROUP BY 1, 2, 3""", rs -> {
+                System.out.printf(Locale.ROOT, "WAL: %,d bytes, %,d records (%,d full pages) in all; per access event "
+                                + "%,.0f bytes, %.1f records%n", rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                        rs.getDouble(1) / rs.getLong(4), rs.getDouble(2) / rs.getLong(4));
+            });
             System.out.printf(Locale.ROOT, "access events in the tenant's ledger: %,d in %,d transactions%n",
                     jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE tenant_id = ?::uuid AND event_type = 'AccessRecorded'", Long.class, tenant),
                     jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE tenant_id = ?::uuid AND event_type = 'AccessRecorded'", Long.class, tenant));
