@@ -73,6 +73,18 @@ public final class AccessBenchmark {
             double meanOff = off.stream().mapToDouble(d -> d).average().orElseThrow();
             System.out.printf(Locale.ROOT, "mean: recording on %.0f requests/s, off %.0f requests/s: %.1f%% lower with it on%n",
                     meanOn, meanOff, 100 * (meanOff - meanOn) / meanOff);
+            // each block on its own (its two rounds each way): how far the figure scatters within the run
+            List<Double> lower = new ArrayList<>();
+            for (int r = 0; r < blocks; r++) {
+                double blockOn = (on.get(2 * r) + on.get(2 * r + 1)) / 2;
+                double blockOff = (off.get(2 * r) + off.get(2 * r + 1)) / 2;
+                lower.add(100 * (blockOff - blockOn) / blockOff);
+            }
+            List<Double> sorted = lower.stream().sorted().toList();
+            double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                    : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+            System.out.printf(Locale.ROOT, "per block: %s%% lower; median %.1f%%%n", String.join(", ",
+                    lower.stream().map(l -> String.format(Locale.ROOT, "%.1f", l)).toList()), median);
             var jdbc = context.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
             // where the database's work goes: rows written per table over the whole run
             jdbc.query("""
