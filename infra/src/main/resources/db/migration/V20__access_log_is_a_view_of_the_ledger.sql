@@ -8,6 +8,8 @@ CREATE INDEX ledger_events_access ON ledger_events (tenant_id, occurred_at) WHER
 
 -- Every row of the old table is an access event of the ledger (V19 added the ones its processor had not reached).
 DROP TABLE access_log;
+-- The token of the access log's old processor, which V19 dropped where it ran in its later form (beforeValidate.sql).
+DELETE FROM tokenentry WHERE processorname = 'access-log';
 
 -- The payload's fields as AccessRecorded's record components name them; `at` in milliseconds, as the table had it
 -- (filter on occurred_at, which the index covers). The tenant wall is part of the view, with the same rule as the
