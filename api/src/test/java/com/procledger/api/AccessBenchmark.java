@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 /**
  * What recording every access costs REST throughput (docs/benchmarks.md), printed, never asserted: the real
@@ -56,19 +59,21 @@ public final class AccessBenchmark {
                 recorder.recording(false);
                 round("warm-up off", base, path, requester, warmUpClients, seconds);
             }
-            List<Double> on = new ArrayList<>();
-            List<Double> off = new ArrayList<>();
+            List<Round> onRounds = new ArrayList<>();
+            List<Round> offRounds = new ArrayList<>();
             // on/off/off/on, twice unless told otherwise: more blocks narrow the spread on a machine that drifts
             int blocks = Integer.parseInt(System.getProperty("bench.blocks", "2"));
             for (int r = 0; r < blocks; r++) {
                 recorder.recording(true);
-                on.add(round("recording on ", base, path, requester, clients, seconds));
+                onRounds.add(round("recording on ", base, path, requester, clients, seconds));
                 recorder.recording(false);
-                off.add(round("recording off", base, path, requester, clients, seconds));
-                off.add(round("recording off", base, path, requester, clients, seconds));
+                offRounds.add(round("recording off", base, path, requester, clients, seconds));
+                offRounds.add(round("recording off", base, path, requester, clients, seconds));
                 recorder.recording(true);
-                on.add(round("recording on ", base, path, requester, clients, seconds));
+                onRounds.add(round("recording on ", base, path, requester, clients, seconds));
             }
+            List<Double> on = onRounds.stream().map(Round::rate).toList();
+            List<Double> off = offRounds.stream().map(Round::rate).toList();
             double meanOn = on.stream().mapToDouble(d -> d).average().orElseThrow();
             double meanOff = off.stream().mapToDouble(d -> d).average().orElseThrow();
             System.out.printf(Locale.ROOT, "mean: recording on %.0f requests/s, off %.0f requests/s: %.1f%% lower with it on%n",
@@ -85,6 +90,28 @@ public final class AccessBenchmark {
                     : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
             System.out.printf(Locale.ROOT, "per block: %s%% lower; median %.1f%%%n", String.join(", ",
                     lower.stream().map(l -> String.format(Locale.ROOT, "%.1f", l)).toList()), median);
+            // Throughput is what the service serves when it is saturated. Where the clients are too few to keep
+            // the machine busy while each request waits for its commit, the rate measures that wait (latency),
+            // and the machine stands idle: say which of the two this run measured.
+            System.out.printf(Locale.ROOT, "latency, median over the rounds: recording on p50 %.2f ms, p99 %.2f ms; "
+                            + "off p50 %.2f ms, p99 %.2f ms%n", median(onRounds, Round::p50), median(onRounds, Round::p99),
+                    median(offRounds, Round::p50), median(offRounds, Round::p99));
+            // where the JVM's CPU goes, by kind of thread: what recording adds, biggest first
+            Map<String, Double> threadsOn = threadMs(onRounds);
+            Map<String, Double> threadsOff = threadMs(offRounds);
+            System.out.println("JVM CPU ms/request by thread, recording on / off (the biggest differences):");
+            threadsOn.keySet().stream()
+                    .sorted(java.util.Comparator.comparingDouble((String name) -> -Math.abs(threadsOn.get(name) - threadsOff.getOrDefault(name, 0.0))))
+                    .limit(10)
+                    .forEach(name -> System.out.printf(Locale.ROOT, "  %-24s %.3f / %.3f%n", name, threadsOn.get(name),
+                            threadsOff.getOrDefault(name, 0.0)));
+            double idleOn = onRounds.stream().mapToDouble(Round::idle).max().orElse(Double.NaN);
+            double idleOff = offRounds.stream().mapToDouble(Round::idle).max().orElse(Double.NaN);
+            System.out.printf(Locale.ROOT, "machine idle in the measured rounds: recording on %.0f–%.0f %%, off %.0f–%.0f %%; "
+                            + "saturated in both modes (every round at most %.0f %% idle): %s%n",
+                    onRounds.stream().mapToDouble(Round::idle).min().orElse(Double.NaN), idleOn,
+                    offRounds.stream().mapToDouble(Round::idle).min().orElse(Double.NaN), idleOff, SATURATED_IDLE,
+                    idleOn <= SATURATED_IDLE && idleOff <= SATURATED_IDLE ? "yes" : "no");
             var jdbc = context.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
             // where the database's work goes: rows written per table over the whole run
             jdbc.query("""
@@ -114,12 +141,35 @@ public final class AccessBenchmark {
         System.exit(0); // Axon leaves a non-daemon janitor thread behind
     }
 
-    private static double round(String label, String base, String path, String token, int clients, int seconds)
+    /** A round counts as saturated when the machine stood idle for at most this share of it, in percent. */
+    private static final double SATURATED_IDLE = 5;
+
+    /** One measured round: requests/s, machine idle in percent, and the latency's median and 99th percentile in ms. */
+    private record Round(double rate, double idle, double p50, double p99, Map<String, Double> threadMs) {
+    }
+
+    /** Each kind of JVM thread's CPU ms per request, the mean of a mode's rounds. */
+    private static Map<String, Double> threadMs(List<Round> rounds) {
+        Map<String, Double> sums = new java.util.TreeMap<>();
+        rounds.forEach(r -> r.threadMs().forEach((name, ms) -> sums.merge(name, ms / rounds.size(), Double::sum)));
+        return sums;
+    }
+
+    private static double median(List<Round> rounds, ToDoubleFunction<Round> figure) {
+        double[] sorted = rounds.stream().mapToDouble(figure).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static Round round(String label, String base, String path, String token, int clients, int seconds)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        List<long[]> latencies = Collections.synchronizedList(new ArrayList<>());
         long[] cpuBefore = BenchService.cpuTicks();
+        long[] switchesBefore = BenchService.contextSwitches();
+        Map<String, Long> threadsBefore = BenchService.threadTicks();
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         List<Future<?>> futures = new ArrayList<>();
@@ -127,13 +177,21 @@ public final class AccessBenchmark {
             futures.add(pool.submit(() -> {
                 var request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
                         .timeout(Duration.ofSeconds(30)).GET().build();
+                long[] mine = new long[4096];
+                int count = 0;
                 while (System.nanoTime() < end) {
+                    long sent = System.nanoTime();
                     var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                    if (count == mine.length) {
+                        mine = Arrays.copyOf(mine, 2 * count);
+                    }
+                    mine[count++] = System.nanoTime() - sent;
                     (response.statusCode() == 200 ? done : failed).incrementAndGet();
                     if (response.statusCode() != 200 && failed.get() == 1) {
                         System.out.println("first failure: " + response.statusCode() + " " + response.body());
                     }
                 }
+                latencies.add(Arrays.copyOf(mine, count));
                 return null;
             }));
         }
@@ -143,12 +201,24 @@ public final class AccessBenchmark {
         pool.shutdown();
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] cpuAfter = BenchService.cpuTicks();
+        long[] switchesAfter = BenchService.contextSwitches();
+        Map<String, Long> threadsAfter = BenchService.threadTicks();
         double rate = done.get() / elapsed;
+        long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        double p50 = all.length == 0 ? Double.NaN : all[all.length / 2] / 1e6;
+        double p99 = all.length == 0 ? Double.NaN : all[(int) Math.min(all.length - 1, Math.ceil(all.length * 0.99) - 1)] / 1e6;
         // the monotonic clock's seconds at start and end, so that a system-wide profile (perf record -k
         // CLOCK_MONOTONIC) can be cut to one round: perf report --time START,END
-        System.out.printf(Locale.ROOT, "%s %,8d requests in %5.1f s = %,7.0f requests/s (%d failed)%s [%.3f,%.3f]%n", label,
-                done.get(), elapsed, rate, failed.get(), BenchService.cpuPer("request", cpuBefore, cpuAfter, done.get()),
+        System.out.printf(Locale.ROOT, "%s %,8d requests in %5.1f s = %,7.0f requests/s (%d failed); latency p50 %.2f ms, "
+                        + "p99 %.2f ms%s%s [%.3f,%.3f]%n", label, done.get(), elapsed, rate, failed.get(), p50, p99,
+                BenchService.cpuPer("request", cpuBefore, cpuAfter, done.get()),
+                switchesBefore == null || switchesAfter == null || done.get() == 0 ? "" : String.format(Locale.ROOT,
+                        "; JVM context switches/request %.2f (writer %.2f)", (switchesAfter[0] - switchesBefore[0]) / (double) done.get(),
+                        (switchesAfter[1] - switchesBefore[1]) / (double) done.get()),
                 start / 1e9, (start + elapsed * 1e9) / 1e9);
-        return rate;
+        Map<String, Double> threadMs = new java.util.TreeMap<>();
+        threadsAfter.forEach((name, ticks) -> threadMs.put(name,
+                (ticks - threadsBefore.getOrDefault(name, 0L)) * 10.0 / Math.max(1, done.get()))); // USER_HZ 100
+        return new Round(rate, BenchService.idlePercent(cpuBefore, cpuAfter), p50, p99, threadMs);
     }
 }

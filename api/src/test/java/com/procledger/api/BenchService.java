@@ -210,10 +210,73 @@ final class BenchService implements AutoCloseable {
             String self = Files.readString(Path.of("/proc/self/stat"));
             String[] fields = self.substring(self.lastIndexOf(')') + 2).split(" ");
             long jvm = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-            return new long[] {busy, idle, jvm, iowait, steal};
+            long jvmSystem = Long.parseLong(fields[12]);
+            return new long[] {busy, idle, jvm, iowait, steal, jvmSystem};
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /**
+     * Context switches of this JVM's threads so far (voluntary and not, from /proc/self/task): in all, and of the
+     * group commit's writer thread. Each switch costs more than the work around it on this virtual machine.
+     */
+    static long[] contextSwitches() {
+        long all = 0;
+        long writer = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    long switches = 0;
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                    all += switches;
+                    if (Files.readString(task.resolve("comm")).trim().equals("ledger-group-co")) { // comm keeps 15 characters
+                        writer += switches;
+                    }
+                } catch (Exception gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+            return new long[] {all, writer};
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /**
+     * CPU ticks of this JVM's threads so far, by kind of thread: the name with its numbers left out (all Tomcat
+     * workers count as one, so do all GC threads). Threads that ended are missing; in a round, few do.
+     */
+    static Map<String, Long> threadTicks() {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                } catch (Exception gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (Exception e) {
+            return Map.of();
+        }
+        return ticks;
+    }
+
+    /** How idle the machine was between two {@link #cpuTicks} readings, in percent (NaN when unknown). */
+    static double idlePercent(long[] before, long[] after) {
+        if (before == null || after == null) {
+            return Double.NaN;
+        }
+        double all = (after[0] - before[0]) + (after[1] - before[1]) + (after[4] - before[4]);
+        return 100.0 * (after[1] - before[1]) / all;
     }
 
     /**
@@ -227,12 +290,13 @@ final class BenchService implements AutoCloseable {
         }
         double msPerTick = 10.0; // USER_HZ is 100 on Linux
         double jvm = (after[2] - before[2]) * msPerTick / requests;
+        double jvmSystem = (after[5] - before[5]) * msPerTick / requests;
         double others = ((after[0] - before[0]) - (after[2] - before[2])) * msPerTick / requests;
         double all = (after[0] - before[0]) + (after[1] - before[1]) + (after[4] - before[4]);
         double idle = 100.0 * (after[1] - before[1]) / all;
         double iowait = 100.0 * (after[3] - before[3]) / all;
         double steal = 100.0 * (after[4] - before[4]) / all;
-        return String.format(Locale.ROOT, "; CPU ms/%s: JVM %.3f, rest %.3f; machine idle %.0f%% (iowait %.0f%%), steal %.0f%%",
-                unit, jvm, others, idle, iowait, steal);
+        return String.format(Locale.ROOT, "; CPU ms/%s: JVM %.3f (in the kernel %.3f), rest %.3f; machine idle %.0f%% "
+                        + "(iowait %.0f%%), steal %.0f%%", unit, jvm, jvmSystem, others, idle, iowait, steal);
     }
 }
