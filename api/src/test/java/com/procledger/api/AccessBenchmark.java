@@ -41,12 +41,35 @@ public final class AccessBenchmark {
                     "department", "Engineering", "vendor", "ACME", "currency", "EUR", "lines", List.of(Map.of(
                             "description", "Laptop", "category", "IT", "quantity", "2", "unitPrice", "650.00"))))
                     .get("id").asString();
-            String path = "/api/tenants/" + tenant + "/requisitions/" + id;
+            String t = "/api/tenants/" + tenant;
+            // By default the cheapest request there is, where recording's fixed cost weighs most. With
+            // -Dbench.mix=true, what an approver's screens read instead, in turn: the list, a requisition, its
+            // history, the inbox (20 requisitions, half of them submitted and waiting for approval).
+            boolean mix = Boolean.getBoolean("bench.mix");
+            List<String> paths = new ArrayList<>();
+            String reader = requester;
+            if (mix) {
+                reader = service.user("approver@bench.test", "REQUESTER", "APPROVER");
+                for (int i = 0; i < 20; i++) {
+                    String raised = i == 0 ? id : service.send("POST", t + "/requisitions", requester, Map.of(
+                            "title", "Laptops " + i, "department", i % 2 == 0 ? "Engineering" : "Sales", "vendor", "ACME",
+                            "currency", "EUR", "lines", List.of(Map.of("description", "Laptop", "category", "IT",
+                                    "quantity", Integer.toString(1 + i), "unitPrice", "650.00")))).get("id").asString();
+                    if (i % 2 == 0) {
+                        service.send("POST", t + "/requisitions/" + raised + "/submit", requester, Map.of());
+                    }
+                    paths.addAll(List.of(t + "/requisitions?size=20", t + "/requisitions/" + raised,
+                            t + "/requisitions/" + raised + "/history", t + "/approvals/inbox"));
+                }
+            } else {
+                paths.add(t + "/requisitions/" + id);
+            }
             AccessRecorder recorder = context.getBean(AccessRecorder.class);
 
-            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; %d clients, GET %s, %d s per round%n",
+            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; %d clients, %s, %d s per round%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-                    System.getProperty("java.version"), clients, "/api/tenants/{t}/requisitions/{id}", seconds);
+                    System.getProperty("java.version"), clients, mix ? "GET list, requisition, history and inbox in turn"
+                            : "GET /api/tenants/{t}/requisitions/{id}", seconds);
             // The JIT needs a long while on two cores that the clients keep busy (its compiler threads compete with
             // them): warm up both ways before anything counts, with at most 16 clients (-Dbench.warmUpClients).
             // Sixteen reach full speed in six pairs; with 64, throughput still rose through the measured rounds.
@@ -55,9 +78,9 @@ public final class AccessBenchmark {
                     Integer.toString(Math.min(clients, 16))));
             for (int w = 0; w < warmUpPairs; w++) {
                 recorder.recording(true);
-                round("warm-up on ", base, path, requester, warmUpClients, seconds);
+                round("warm-up on ", base, paths, reader, warmUpClients, seconds);
                 recorder.recording(false);
-                round("warm-up off", base, path, requester, warmUpClients, seconds);
+                round("warm-up off", base, paths, reader, warmUpClients, seconds);
             }
             List<Round> onRounds = new ArrayList<>();
             List<Round> offRounds = new ArrayList<>();
@@ -65,12 +88,12 @@ public final class AccessBenchmark {
             int blocks = Integer.parseInt(System.getProperty("bench.blocks", "2"));
             for (int r = 0; r < blocks; r++) {
                 recorder.recording(true);
-                onRounds.add(round("recording on ", base, path, requester, clients, seconds));
+                onRounds.add(round("recording on ", base, paths, reader, clients, seconds));
                 recorder.recording(false);
-                offRounds.add(round("recording off", base, path, requester, clients, seconds));
-                offRounds.add(round("recording off", base, path, requester, clients, seconds));
+                offRounds.add(round("recording off", base, paths, reader, clients, seconds));
+                offRounds.add(round("recording off", base, paths, reader, clients, seconds));
                 recorder.recording(true);
-                onRounds.add(round("recording on ", base, path, requester, clients, seconds));
+                onRounds.add(round("recording on ", base, paths, reader, clients, seconds));
             }
             List<Double> on = onRounds.stream().map(Round::rate).toList();
             List<Double> off = offRounds.stream().map(Round::rate).toList();
@@ -161,7 +184,7 @@ public final class AccessBenchmark {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static Round round(String label, String base, String path, String token, int clients, int seconds)
+    private static Round round(String label, String base, List<String> paths, String token, int clients, int seconds)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicLong done = new AtomicLong();
@@ -174,12 +197,14 @@ public final class AccessBenchmark {
         long end = start + seconds * 1_000_000_000L;
         List<Future<?>> futures = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
+            int first = c * 5;
             futures.add(pool.submit(() -> {
-                var request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofSeconds(30)).GET().build();
+                List<HttpRequest> requests = paths.stream().map(path -> HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).GET().build()).toList();
                 long[] mine = new long[4096];
                 int count = 0;
                 while (System.nanoTime() < end) {
+                    var request = requests.get((first + count) % requests.size());
                     long sent = System.nanoTime();
                     var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
                     if (count == mine.length) {
