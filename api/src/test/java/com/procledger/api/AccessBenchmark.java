@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -108,9 +111,7 @@ public final class AccessBenchmark {
                 double blockOff = (off.get(2 * r) + off.get(2 * r + 1)) / 2;
                 lower.add(100 * (blockOff - blockOn) / blockOff);
             }
-            List<Double> sorted = lower.stream().sorted().toList();
-            double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
-                    : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+            double median = median(lower.stream().mapToDouble(d -> d).toArray());
             System.out.printf(Locale.ROOT, "per block: %s%% lower; median %.1f%%%n", String.join(", ",
                     lower.stream().map(l -> String.format(Locale.ROOT, "%.1f", l)).toList()), median);
             // Throughput is what the service serves when it is saturated. Where the clients are too few to keep
@@ -124,17 +125,16 @@ public final class AccessBenchmark {
             Map<String, Double> threadsOff = threadMs(offRounds);
             System.out.println("JVM CPU ms/request by thread, recording on / off (the biggest differences):");
             threadsOn.keySet().stream()
-                    .sorted(java.util.Comparator.comparingDouble((String name) -> -Math.abs(threadsOn.get(name) - threadsOff.getOrDefault(name, 0.0))))
+                    .sorted(Comparator.comparingDouble((String name) -> -Math.abs(threadsOn.get(name) - threadsOff.getOrDefault(name, 0.0))))
                     .limit(10)
                     .forEach(name -> System.out.printf(Locale.ROOT, "  %-24s %.3f / %.3f%n", name, threadsOn.get(name),
                             threadsOff.getOrDefault(name, 0.0)));
-            double idleOn = onRounds.stream().mapToDouble(Round::idle).max().orElse(Double.NaN);
-            double idleOff = offRounds.stream().mapToDouble(Round::idle).max().orElse(Double.NaN);
+            DoubleSummaryStatistics idleOn = onRounds.stream().mapToDouble(Round::idle).summaryStatistics();
+            DoubleSummaryStatistics idleOff = offRounds.stream().mapToDouble(Round::idle).summaryStatistics();
             System.out.printf(Locale.ROOT, "machine idle in the measured rounds: recording on %.0f–%.0f %%, off %.0f–%.0f %%; "
                             + "saturated in both modes (every round at most %.0f %% idle): %s%n",
-                    onRounds.stream().mapToDouble(Round::idle).min().orElse(Double.NaN), idleOn,
-                    offRounds.stream().mapToDouble(Round::idle).min().orElse(Double.NaN), idleOff, SATURATED_IDLE,
-                    idleOn <= SATURATED_IDLE && idleOff <= SATURATED_IDLE ? "yes" : "no");
+                    idleOn.getMin(), idleOn.getMax(), idleOff.getMin(), idleOff.getMax(), SATURATED_IDLE,
+                    idleOn.getMax() <= SATURATED_IDLE && idleOff.getMax() <= SATURATED_IDLE ? "yes" : "no");
             var jdbc = context.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
             // where the database's work goes: rows written per table over the whole run
             jdbc.query("""
@@ -173,13 +173,17 @@ public final class AccessBenchmark {
 
     /** Each kind of JVM thread's CPU ms per request, the mean of a mode's rounds. */
     private static Map<String, Double> threadMs(List<Round> rounds) {
-        Map<String, Double> sums = new java.util.TreeMap<>();
+        Map<String, Double> sums = new TreeMap<>();
         rounds.forEach(r -> r.threadMs().forEach((name, ms) -> sums.merge(name, ms / rounds.size(), Double::sum)));
         return sums;
     }
 
     private static double median(List<Round> rounds, ToDoubleFunction<Round> figure) {
-        double[] sorted = rounds.stream().mapToDouble(figure).sorted().toArray();
+        return median(rounds.stream().mapToDouble(figure).toArray());
+    }
+
+    private static double median(double[] figures) {
+        double[] sorted = Arrays.stream(figures).sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
@@ -191,8 +195,7 @@ public final class AccessBenchmark {
         AtomicLong failed = new AtomicLong();
         List<long[]> latencies = Collections.synchronizedList(new ArrayList<>());
         long[] cpuBefore = BenchService.cpuTicks();
-        long[] switchesBefore = BenchService.contextSwitches();
-        Map<String, Long> threadsBefore = BenchService.threadTicks();
+        BenchService.Threads threadsBefore = BenchService.threads();
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         List<Future<?>> futures = new ArrayList<>();
@@ -226,8 +229,7 @@ public final class AccessBenchmark {
         pool.shutdown();
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] cpuAfter = BenchService.cpuTicks();
-        long[] switchesAfter = BenchService.contextSwitches();
-        Map<String, Long> threadsAfter = BenchService.threadTicks();
+        BenchService.Threads threadsAfter = BenchService.threads();
         double rate = done.get() / elapsed;
         long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         double p50 = all.length == 0 ? Double.NaN : all[all.length / 2] / 1e6;
@@ -237,13 +239,16 @@ public final class AccessBenchmark {
         System.out.printf(Locale.ROOT, "%s %,8d requests in %5.1f s = %,7.0f requests/s (%d failed); latency p50 %.2f ms, "
                         + "p99 %.2f ms%s%s [%.3f,%.3f]%n", label, done.get(), elapsed, rate, failed.get(), p50, p99,
                 BenchService.cpuPer("request", cpuBefore, cpuAfter, done.get()),
-                switchesBefore == null || switchesAfter == null || done.get() == 0 ? "" : String.format(Locale.ROOT,
-                        "; JVM context switches/request %.2f (writer %.2f)", (switchesAfter[0] - switchesBefore[0]) / (double) done.get(),
-                        (switchesAfter[1] - switchesBefore[1]) / (double) done.get()),
+                threadsBefore == null || threadsAfter == null || done.get() == 0 ? "" : String.format(Locale.ROOT,
+                        "; JVM context switches/request %.2f (writer %.2f)",
+                        (threadsAfter.switches() - threadsBefore.switches()) / (double) done.get(),
+                        (threadsAfter.writerSwitches() - threadsBefore.writerSwitches()) / (double) done.get()),
                 start / 1e9, (start + elapsed * 1e9) / 1e9);
-        Map<String, Double> threadMs = new java.util.TreeMap<>();
-        threadsAfter.forEach((name, ticks) -> threadMs.put(name,
-                (ticks - threadsBefore.getOrDefault(name, 0L)) * 10.0 / Math.max(1, done.get()))); // USER_HZ 100
+        Map<String, Double> threadMs = new TreeMap<>();
+        if (threadsBefore != null && threadsAfter != null) {
+            threadsAfter.ticks().forEach((name, ticks) -> threadMs.put(name,
+                    (ticks - threadsBefore.ticks().getOrDefault(name, 0L)) * 10.0 / Math.max(1, done.get()))); // USER_HZ 100
+        }
         return new Round(rate, BenchService.idlePercent(cpuBefore, cpuAfter), p50, p99, threadMs);
     }
 }

@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -218,15 +219,24 @@ final class BenchService implements AutoCloseable {
     }
 
     /**
-     * Context switches of this JVM's threads so far (voluntary and not, from /proc/self/task): in all, and of the
-     * group commit's writer thread. Each switch costs more than the work around it on this virtual machine.
+     * This JVM's threads so far, from one pass over /proc/self/task: CPU ticks by kind of thread (the name with its
+     * numbers left out: all Tomcat workers count as one, so do all GC threads), and context switches (voluntary and
+     * not) in all and of the group commit's writer. Threads that ended are missing; in a round, few do.
      */
-    static long[] contextSwitches() {
+    record Threads(Map<String, Long> ticks, long switches, long writerSwitches) {
+    }
+
+    static Threads threads() {
+        Map<String, Long> ticks = new TreeMap<>();
         long all = 0;
         long writer = 0;
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : tasks.toList()) {
                 try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(comm.replaceAll("[0-9]+", "#"), Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
                     long switches = 0;
                     for (String line : Files.readAllLines(task.resolve("status"))) {
                         if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
@@ -234,40 +244,17 @@ final class BenchService implements AutoCloseable {
                         }
                     }
                     all += switches;
-                    if (Files.readString(task.resolve("comm")).trim().equals("ledger-group-co")) { // comm keeps 15 characters
+                    if (comm.equals("ledger-group-co")) { // comm keeps 15 characters of the name
                         writer += switches;
                     }
                 } catch (Exception gone) {
                     // a thread that ended meanwhile
                 }
             }
-            return new long[] {all, writer};
+            return new Threads(ticks, all, writer);
         } catch (Exception e) {
             return null;
         }
-    }
-
-    /**
-     * CPU ticks of this JVM's threads so far, by kind of thread: the name with its numbers left out (all Tomcat
-     * workers count as one, so do all GC threads). Threads that ended are missing; in a round, few do.
-     */
-    static Map<String, Long> threadTicks() {
-        Map<String, Long> ticks = new java.util.TreeMap<>();
-        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
-                } catch (Exception gone) {
-                    // a thread that ended meanwhile
-                }
-            }
-        } catch (Exception e) {
-            return Map.of();
-        }
-        return ticks;
     }
 
     /** How idle the machine was between two {@link #cpuTicks} readings, in percent (NaN when unknown). */

@@ -79,8 +79,11 @@ public final class GroupCommit implements AutoCloseable {
             if (closed || !queue.offer(pending, waitForRoom.toNanos(), TimeUnit.NANOSECONDS)) {
                 pending.committed.completeExceptionally(new IllegalStateException(
                         closed ? "the ledger writer is closed" : "the ledger writer is overloaded"));
-            } else if (queue.size() >= wakeAt || wakeAt != Integer.MAX_VALUE && coming.getAsInt() == 0) {
-                LockSupport.unpark(writer); // the lingering batch is full now, or nothing else is on its way
+            } else {
+                int wake = wakeAt;
+                if (wake != Integer.MAX_VALUE && (queue.size() >= wake || coming.getAsInt() == 0)) {
+                    LockSupport.unpark(writer); // the lingering batch is full now, or nothing else is on its way
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

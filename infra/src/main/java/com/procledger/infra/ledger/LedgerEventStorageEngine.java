@@ -448,6 +448,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         private DataSource dataSource;
         private boolean hashing = true;
         private Tracked tracked = Tracked.ALL;
+
         /** Which events tracking processors reading through this engine get; all unless said. */
         public Builder tracked(Tracked tracked) {
             this.tracked = java.util.Objects.requireNonNull(tracked);
