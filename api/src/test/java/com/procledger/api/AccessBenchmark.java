@@ -1,11 +1,13 @@
 package com.procledger.api;
 
 import com.procledger.api.access.AccessRecorder;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,15 +27,18 @@ import java.util.function.ToDoubleFunction;
 /**
  * What recording every access costs REST throughput (docs/benchmarks.md), printed, never asserted: the real
  * service on an embedded PostgreSQL (fsync on; plain HTTP, so that TLS costs count for neither side), clients over HTTP reading a requisition, with access recording
- * on and off in the same run, in on/off/off/on order so that drift favours neither side.
- * Run with {@code bin/bench-access [clients] [secondsPerRound]}.
+ * on and off in the same run, in on/off/off/on order so that drift favours neither side. With several numbers of
+ * clients, each block runs that order at each of them, and each mode's best rate (its throughput) is compared too.
+ * Run with {@code bin/bench-access [clients[,clients...]] [secondsPerRound]}.
  */
 public final class AccessBenchmark {
 
     private static final HttpClient HTTP = BenchService.HTTP;
 
     public static void main(String[] args) throws Exception {
-        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 16;
+        // one number of clients, or several (16,32,64): then each mode's peak rate, its throughput, is compared too
+        int[] clientCounts = Arrays.stream((args.length > 0 ? args[0] : "16").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         try (var service = new BenchService("access")) {
             var context = service.context;
@@ -68,74 +73,71 @@ public final class AccessBenchmark {
                 paths.add(t + "/requisitions/" + id);
             }
             AccessRecorder recorder = context.getBean(AccessRecorder.class);
+            var jdbc = context.getBean(JdbcTemplate.class);
+            var target = new Target(base, paths, reader, jdbc);
 
-            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; %d clients, %s, %d s per round%n",
+            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; %s clients, %s, %d s per round%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-                    System.getProperty("java.version"), clients, mix ? "GET list, requisition, history and inbox in turn"
-                            : "GET /api/tenants/{t}/requisitions/{id}", seconds);
+                    System.getProperty("java.version"), Arrays.toString(clientCounts), mix
+                            ? "GET list, requisition, history and inbox in turn" : "GET /api/tenants/{t}/requisitions/{id}",
+                    seconds);
             // The JIT needs a long while on two cores that the clients keep busy (its compiler threads compete with
             // them): warm up both ways before anything counts, with at most 16 clients (-Dbench.warmUpClients).
             // Sixteen reach full speed in six pairs; with 64, throughput still rose through the measured rounds.
             int warmUpPairs = Integer.parseInt(System.getProperty("bench.warmUpPairs", "4"));
             int warmUpClients = Integer.parseInt(System.getProperty("bench.warmUpClients",
-                    Integer.toString(Math.min(clients, 16))));
+                    Integer.toString(Math.min(clientCounts[0], 16))));
             for (int w = 0; w < warmUpPairs; w++) {
                 recorder.recording(true);
-                round("warm-up on ", base, paths, reader, warmUpClients, seconds);
+                round("warm-up on ", target, warmUpClients, seconds);
                 recorder.recording(false);
-                round("warm-up off", base, paths, reader, warmUpClients, seconds);
+                round("warm-up off", target, warmUpClients, seconds);
             }
-            List<Round> onRounds = new ArrayList<>();
-            List<Round> offRounds = new ArrayList<>();
-            // on/off/off/on, twice unless told otherwise: more blocks narrow the spread on a machine that drifts
+            // on/off/off/on at each number of clients in turn, twice unless told otherwise: more blocks narrow the
+            // spread on a machine that drifts, and every number of clients meets the same drift
             int blocks = Integer.parseInt(System.getProperty("bench.blocks", "2"));
+            Map<Integer, List<Round>> onRounds = new TreeMap<>();
+            Map<Integer, List<Round>> offRounds = new TreeMap<>();
+            // The first round after the number of clients changes runs slow (seen: 378 to 1,084 requests/s where the
+            // rounds after it ran 900 to 1,250), which would count against whichever mode comes first: settle first.
+            int settleSeconds = Integer.parseInt(System.getProperty("bench.settleSeconds", "5"));
+            int previousClients = warmUpPairs > 0 ? warmUpClients : -1;
             for (int r = 0; r < blocks; r++) {
-                recorder.recording(true);
-                onRounds.add(round("recording on ", base, paths, reader, clients, seconds));
-                recorder.recording(false);
-                offRounds.add(round("recording off", base, paths, reader, clients, seconds));
-                offRounds.add(round("recording off", base, paths, reader, clients, seconds));
-                recorder.recording(true);
-                onRounds.add(round("recording on ", base, paths, reader, clients, seconds));
+                for (int clients : clientCounts) {
+                    String on = String.format(Locale.ROOT, "%3d clients, recording on ", clients);
+                    String off = String.format(Locale.ROOT, "%3d clients, recording off", clients);
+                    List<Round> onAt = onRounds.computeIfAbsent(clients, c -> new ArrayList<>());
+                    List<Round> offAt = offRounds.computeIfAbsent(clients, c -> new ArrayList<>());
+                    recorder.recording(true);
+                    if (clients != previousClients && settleSeconds > 0) {
+                        round(String.format(Locale.ROOT, "%3d clients, settling    ", clients), target, clients, settleSeconds);
+                    }
+                    previousClients = clients;
+                    onAt.add(round(on, target, clients, seconds));
+                    recorder.recording(false);
+                    offAt.add(round(off, target, clients, seconds));
+                    offAt.add(round(off, target, clients, seconds));
+                    recorder.recording(true);
+                    onAt.add(round(on, target, clients, seconds));
+                }
             }
-            List<Double> on = onRounds.stream().map(Round::rate).toList();
-            List<Double> off = offRounds.stream().map(Round::rate).toList();
-            double meanOn = on.stream().mapToDouble(d -> d).average().orElseThrow();
-            double meanOff = off.stream().mapToDouble(d -> d).average().orElseThrow();
-            System.out.printf(Locale.ROOT, "mean: recording on %.0f requests/s, off %.0f requests/s: %.1f%% lower with it on%n",
-                    meanOn, meanOff, 100 * (meanOff - meanOn) / meanOff);
-            // each block on its own (its two rounds each way): how far the figure scatters within the run
-            List<Double> lower = new ArrayList<>();
-            for (int r = 0; r < blocks; r++) {
-                double blockOn = (on.get(2 * r) + on.get(2 * r + 1)) / 2;
-                double blockOff = (off.get(2 * r) + off.get(2 * r + 1)) / 2;
-                lower.add(100 * (blockOff - blockOn) / blockOff);
+            for (int clients : onRounds.keySet()) {
+                report(clients, blocks, onRounds.get(clients), offRounds.get(clients));
             }
-            double median = median(lower.stream().mapToDouble(d -> d).toArray());
-            System.out.printf(Locale.ROOT, "per block: %s%% lower; median %.1f%%%n", String.join(", ",
-                    lower.stream().map(l -> String.format(Locale.ROOT, "%.1f", l)).toList()), median);
-            // Throughput is what the service serves when it is saturated. Where the clients are too few to keep
-            // the machine busy while each request waits for its commit, the rate measures that wait (latency),
-            // and the machine stands idle: say which of the two this run measured.
-            System.out.printf(Locale.ROOT, "latency, median over the rounds: recording on p50 %.2f ms, p99 %.2f ms; "
-                            + "off p50 %.2f ms, p99 %.2f ms%n", median(onRounds, Round::p50), median(onRounds, Round::p99),
-                    median(offRounds, Round::p50), median(offRounds, Round::p99));
+            if (clientCounts.length > 1) {
+                reportPeaks(blocks, onRounds, offRounds);
+            }
+            List<Round> allOn = onRounds.values().stream().flatMap(List::stream).toList();
+            List<Round> allOff = offRounds.values().stream().flatMap(List::stream).toList();
             // where the JVM's CPU goes, by kind of thread: what recording adds, biggest first
-            Map<String, Double> threadsOn = threadMs(onRounds);
-            Map<String, Double> threadsOff = threadMs(offRounds);
-            System.out.println("JVM CPU ms/request by thread, recording on / off (the biggest differences):");
+            Map<String, Double> threadsOn = threadMs(allOn);
+            Map<String, Double> threadsOff = threadMs(allOff);
+            System.out.println("JVM CPU ms/request by thread, recording on / off, all measured rounds (the biggest differences):");
             threadsOn.keySet().stream()
                     .sorted(Comparator.comparingDouble((String name) -> -Math.abs(threadsOn.get(name) - threadsOff.getOrDefault(name, 0.0))))
                     .limit(10)
                     .forEach(name -> System.out.printf(Locale.ROOT, "  %-24s %.3f / %.3f%n", name, threadsOn.get(name),
                             threadsOff.getOrDefault(name, 0.0)));
-            DoubleSummaryStatistics idleOn = onRounds.stream().mapToDouble(Round::idle).summaryStatistics();
-            DoubleSummaryStatistics idleOff = offRounds.stream().mapToDouble(Round::idle).summaryStatistics();
-            System.out.printf(Locale.ROOT, "machine idle in the measured rounds: recording on %.0f–%.0f %%, off %.0f–%.0f %%; "
-                            + "saturated in both modes (every round at most %.0f %% idle): %s%n",
-                    idleOn.getMin(), idleOn.getMax(), idleOff.getMin(), idleOff.getMax(), SATURATED_IDLE,
-                    idleOn.getMax() <= SATURATED_IDLE && idleOff.getMax() <= SATURATED_IDLE ? "yes" : "no");
-            var jdbc = context.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
             // where the database's work goes: rows written per table over the whole run
             jdbc.query("""
                     SELECT relname, n_tup_ins, n_tup_upd, autovacuum_count, autoanalyze_count FROM pg_stat_user_tables
@@ -164,6 +166,67 @@ public final class AccessBenchmark {
         System.exit(0); // Axon leaves a non-daemon janitor thread behind
     }
 
+    /** One number of clients: the means of each mode, each block's figure, latency and how idle the machine was. */
+    private static void report(int clients, int blocks, List<Round> onRounds, List<Round> offRounds) {
+        double meanOn = mean(onRounds);
+        double meanOff = mean(offRounds);
+        System.out.printf(Locale.ROOT, "%d clients: recording on %.0f requests/s, off %.0f requests/s: %.1f%% lower with it on%n",
+                clients, meanOn, meanOff, lower(meanOn, meanOff));
+        // each block on its own (its two rounds each way): how far the figure scatters within the run
+        List<Double> perBlock = new ArrayList<>();
+        for (int r = 0; r < blocks; r++) {
+            perBlock.add(lower(mean(onRounds.subList(2 * r, 2 * r + 2)), mean(offRounds.subList(2 * r, 2 * r + 2))));
+        }
+        System.out.printf(Locale.ROOT, "  per block: %s%% lower; median %.1f%%%n", String.join(", ",
+                perBlock.stream().map(l -> String.format(Locale.ROOT, "%.1f", l)).toList()),
+                median(perBlock.stream().mapToDouble(d -> d).toArray()));
+        System.out.printf(Locale.ROOT, "  latency, median over the rounds: recording on p50 %.2f ms, p99 %.2f ms; "
+                        + "off p50 %.2f ms, p99 %.2f ms%n", median(onRounds, Round::p50), median(onRounds, Round::p99),
+                median(offRounds, Round::p50), median(offRounds, Round::p99));
+        // Where the clients are too few to keep the machine busy while each request waits for its commit, the
+        // rate measures that wait (latency) as much as what the service can serve: say which of the two it was.
+        DoubleSummaryStatistics idleOn = onRounds.stream().mapToDouble(Round::idle).summaryStatistics();
+        DoubleSummaryStatistics idleOff = offRounds.stream().mapToDouble(Round::idle).summaryStatistics();
+        System.out.printf(Locale.ROOT, "  machine idle: recording on %.0f–%.0f %%, off %.0f–%.0f %%; saturated in both modes "
+                        + "(every round at most %.0f %% idle): %s%n", idleOn.getMin(), idleOn.getMax(), idleOff.getMin(),
+                idleOff.getMax(), SATURATED_IDLE,
+                idleOn.getMax() <= SATURATED_IDLE && idleOff.getMax() <= SATURATED_IDLE ? "yes" : "no");
+    }
+
+    /**
+     * Throughput, what the service serves at most: each mode's best mean rate over the numbers of clients, whichever
+     * number that is for each, for the whole run and for each block on its own.
+     */
+    private static void reportPeaks(int blocks, Map<Integer, List<Round>> onRounds, Map<Integer, List<Round>> offRounds) {
+        Map.Entry<Integer, Double> peakOn = peak(onRounds, 0, blocks);
+        Map.Entry<Integer, Double> peakOff = peak(offRounds, 0, blocks);
+        System.out.printf(Locale.ROOT, "throughput (each mode's best rate): recording on %.0f requests/s (%d clients), "
+                        + "off %.0f requests/s (%d clients): %.1f%% lower with it on%n", peakOn.getValue(), peakOn.getKey(),
+                peakOff.getValue(), peakOff.getKey(), lower(peakOn.getValue(), peakOff.getValue()));
+        List<Double> perBlock = new ArrayList<>();
+        for (int r = 0; r < blocks; r++) {
+            perBlock.add(lower(peak(onRounds, r, r + 1).getValue(), peak(offRounds, r, r + 1).getValue()));
+        }
+        System.out.printf(Locale.ROOT, "  per block: %s%% lower; median %.1f%%%n", String.join(", ",
+                perBlock.stream().map(l -> String.format(Locale.ROOT, "%.1f", l)).toList()),
+                median(perBlock.stream().mapToDouble(d -> d).toArray()));
+    }
+
+    /** The number of clients whose rounds in blocks [from, to) had the best mean rate, and that rate. */
+    private static Map.Entry<Integer, Double> peak(Map<Integer, List<Round>> rounds, int from, int to) {
+        return rounds.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), mean(e.getValue().subList(2 * from, 2 * to))))
+                .max(Map.Entry.comparingByValue()).orElseThrow();
+    }
+
+    private static double mean(List<Round> rounds) {
+        return rounds.stream().mapToDouble(Round::rate).average().orElseThrow();
+    }
+
+    private static double lower(double on, double off) {
+        return 100 * (off - on) / off;
+    }
+
     /** A round counts as saturated when the machine stood idle for at most this share of it, in percent. */
     private static final double SATURATED_IDLE = 5;
 
@@ -188,8 +251,15 @@ public final class AccessBenchmark {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    private static Round round(String label, String base, List<String> paths, String token, int clients, int seconds)
-            throws Exception {
+    /** What the clients read, as whom, and the database to count the round's commits in. */
+    private record Target(String base, List<String> paths, String token, JdbcTemplate jdbc) {
+    }
+
+    private static Round round(String label, Target target, int clients, int seconds) throws Exception {
+        String base = target.base();
+        List<String> paths = target.paths();
+        String token = target.token();
+        Timestamp from = new Timestamp(System.currentTimeMillis());
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -234,10 +304,18 @@ public final class AccessBenchmark {
         long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         double p50 = all.length == 0 ? Double.NaN : all[all.length / 2] / 1e6;
         double p99 = all.length == 0 ? Double.NaN : all[(int) Math.min(all.length - 1, Math.ceil(all.length * 0.99) - 1)] / 1e6;
+        // how many access events each commit carried in this round, counted in the ledger itself
+        String commits = target.jdbc().query("""
+                SELECT count(*), count(DISTINCT xmin::text) FROM ledger_events
+                WHERE event_type = 'AccessRecorded' AND occurred_at >= ? AND occurred_at < ?""", rs -> {
+            rs.next();
+            return rs.getLong(2) == 0 ? "" : String.format(Locale.ROOT, "; %.1f events per commit",
+                    rs.getDouble(1) / rs.getLong(2));
+        }, from, new Timestamp(System.currentTimeMillis()));
         // the monotonic clock's seconds at start and end, so that a system-wide profile (perf record -k
         // CLOCK_MONOTONIC) can be cut to one round: perf report --time START,END
         System.out.printf(Locale.ROOT, "%s %,8d requests in %5.1f s = %,7.0f requests/s (%d failed); latency p50 %.2f ms, "
-                        + "p99 %.2f ms%s%s [%.3f,%.3f]%n", label, done.get(), elapsed, rate, failed.get(), p50, p99,
+                        + "p99 %.2f ms%s%s%s [%.3f,%.3f]%n", label, done.get(), elapsed, rate, failed.get(), p50, p99, commits,
                 BenchService.cpuPer("request", cpuBefore, cpuAfter, done.get()),
                 threadsBefore == null || threadsAfter == null || done.get() == 0 ? "" : String.format(Locale.ROOT,
                         "; JVM context switches/request %.2f (writer %.2f)",
