@@ -1,5 +1,6 @@
 package com.procledger.api;
 
+import com.procledger.infra.ledger.GroupCommit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -97,10 +98,19 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
      * @param maxBatch      at most this many access events are committed in one transaction
      * @param queueCapacity access events waiting for their commit; when full, requests wait, then get 503
      * @param commitLinger  while other requests are under way, a commit waits up to this long for their events...
-     * @param commitLingerBelow ...as long as it has fewer events than this
+     * @param commitLingerBelow ...as long as it has fewer events than this...
+     * @param commitLingerWhileUnderway ...and at least this many requests are under way that have not handed in
+     *                      theirs (unset: as many as the machine has cores, which they keep busy meanwhile)
      */
     public record Access(@DefaultValue("500") int maxBatch, @DefaultValue("10000") int queueCapacity,
-                         @DefaultValue("1ms") Duration commitLinger, @DefaultValue("8") int commitLingerBelow) {
+                         @DefaultValue("2ms") Duration commitLinger, @DefaultValue("32") int commitLingerBelow,
+                         Integer commitLingerWhileUnderway) {
+
+        /** The group commit's linger, with the cores of this machine where no threshold is set. */
+        public GroupCommit.Linger linger() {
+            return new GroupCommit.Linger(commitLinger, commitLingerBelow, commitLingerWhileUnderway != null
+                    ? commitLingerWhileUnderway : Runtime.getRuntime().availableProcessors());
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.procledger.api;
 
 import com.procledger.api.access.AccessRecorder;
+import com.procledger.infra.ledger.GroupCommit;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.DoubleSummaryStatistics;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -94,9 +96,14 @@ public final class AccessBenchmark {
                 round("warm-up off", target, warmUpClients, seconds);
             }
             // on/off/off/on at each number of clients in turn, twice unless told otherwise: more blocks narrow the
-            // spread on a machine that drifts, and every number of clients meets the same drift
+            // spread on a machine that drifts, and every number of clients meets the same drift. With
+            // -Dbench.lingers=1ms/8/1;2ms/32/2 (up to/below/while coming, GroupCommit.Linger), recording on runs once
+            // with each linger: L1 L2 off off L2 L1, so that the lingers are compared in the same run too.
             int blocks = Integer.parseInt(System.getProperty("bench.blocks", "2"));
-            Map<Integer, List<Round>> onRounds = new TreeMap<>();
+            GroupCommit writer = context.getBean(GroupCommit.class);
+            Map<String, GroupCommit.Linger> lingers = lingers(System.getProperty("bench.lingers"));
+            List<String> onModes = lingers.isEmpty() ? List.of("recording on") : List.copyOf(lingers.keySet());
+            Map<String, Map<Integer, List<Round>>> onRounds = new LinkedHashMap<>();
             Map<Integer, List<Round>> offRounds = new TreeMap<>();
             // The first round after the number of clients changes runs slow (seen: 378 to 1,084 requests/s where the
             // rounds after it ran 900 to 1,250), which would count against whichever mode comes first: settle first.
@@ -104,30 +111,36 @@ public final class AccessBenchmark {
             int previousClients = warmUpPairs > 0 ? warmUpClients : -1;
             for (int r = 0; r < blocks; r++) {
                 for (int clients : clientCounts) {
-                    String on = String.format(Locale.ROOT, "%3d clients, recording on ", clients);
-                    String off = String.format(Locale.ROOT, "%3d clients, recording off", clients);
-                    List<Round> onAt = onRounds.computeIfAbsent(clients, c -> new ArrayList<>());
-                    List<Round> offAt = offRounds.computeIfAbsent(clients, c -> new ArrayList<>());
                     recorder.recording(true);
                     if (clients != previousClients && settleSeconds > 0) {
-                        round(String.format(Locale.ROOT, "%3d clients, settling    ", clients), target, clients, settleSeconds);
+                        round(String.format(Locale.ROOT, "%3d clients, settling", clients), target, clients, settleSeconds);
                     }
                     previousClients = clients;
-                    onAt.add(round(on, target, clients, seconds));
-                    recorder.recording(false);
-                    offAt.add(round(off, target, clients, seconds));
-                    offAt.add(round(off, target, clients, seconds));
-                    recorder.recording(true);
-                    onAt.add(round(on, target, clients, seconds));
+                    List<String> order = new ArrayList<>(onModes);
+                    order.add(null); // recording off, twice
+                    order.add(null);
+                    order.addAll(onModes.reversed());
+                    for (String mode : order) {
+                        recorder.recording(mode != null);
+                        if (lingers.containsKey(mode)) {
+                            writer.linger(lingers.get(mode));
+                        }
+                        String label = String.format(Locale.ROOT, "%3d clients, %s", clients, mode == null ? "recording off" : mode);
+                        Round round = round(label, target, clients, seconds);
+                        (mode == null ? offRounds : onRounds.computeIfAbsent(mode, m -> new TreeMap<>()))
+                                .computeIfAbsent(clients, c -> new ArrayList<>()).add(round);
+                    }
                 }
             }
-            for (int clients : onRounds.keySet()) {
-                report(clients, blocks, onRounds.get(clients), offRounds.get(clients));
+            for (String mode : onModes) {
+                for (int clients : onRounds.get(mode).keySet()) {
+                    report(mode, clients, blocks, onRounds.get(mode).get(clients), offRounds.get(clients));
+                }
+                if (clientCounts.length > 1) {
+                    reportPeaks(mode, blocks, onRounds.get(mode), offRounds);
+                }
             }
-            if (clientCounts.length > 1) {
-                reportPeaks(blocks, onRounds, offRounds);
-            }
-            List<Round> allOn = onRounds.values().stream().flatMap(List::stream).toList();
+            List<Round> allOn = onRounds.values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream).toList();
             List<Round> allOff = offRounds.values().stream().flatMap(List::stream).toList();
             // where the JVM's CPU goes, by kind of thread: what recording adds, biggest first
             Map<String, Double> threadsOn = threadMs(allOn);
@@ -167,11 +180,11 @@ public final class AccessBenchmark {
     }
 
     /** One number of clients: the means of each mode, each block's figure, latency and how idle the machine was. */
-    private static void report(int clients, int blocks, List<Round> onRounds, List<Round> offRounds) {
+    private static void report(String mode, int clients, int blocks, List<Round> onRounds, List<Round> offRounds) {
         double meanOn = mean(onRounds);
         double meanOff = mean(offRounds);
-        System.out.printf(Locale.ROOT, "%d clients: recording on %.0f requests/s, off %.0f requests/s: %.1f%% lower with it on%n",
-                clients, meanOn, meanOff, lower(meanOn, meanOff));
+        System.out.printf(Locale.ROOT, "%d clients: %s %.0f requests/s, recording off %.0f requests/s: %.1f%% lower%n",
+                clients, mode, meanOn, meanOff, lower(meanOn, meanOff));
         // each block on its own (its two rounds each way): how far the figure scatters within the run
         List<Double> perBlock = new ArrayList<>();
         for (int r = 0; r < blocks; r++) {
@@ -197,11 +210,12 @@ public final class AccessBenchmark {
      * Throughput, what the service serves at most: each mode's best mean rate over the numbers of clients, whichever
      * number that is for each, for the whole run and for each block on its own.
      */
-    private static void reportPeaks(int blocks, Map<Integer, List<Round>> onRounds, Map<Integer, List<Round>> offRounds) {
+    private static void reportPeaks(String mode, int blocks, Map<Integer, List<Round>> onRounds,
+                                    Map<Integer, List<Round>> offRounds) {
         Map.Entry<Integer, Double> peakOn = peak(onRounds, 0, blocks);
         Map.Entry<Integer, Double> peakOff = peak(offRounds, 0, blocks);
-        System.out.printf(Locale.ROOT, "throughput (each mode's best rate): recording on %.0f requests/s (%d clients), "
-                        + "off %.0f requests/s (%d clients): %.1f%% lower with it on%n", peakOn.getValue(), peakOn.getKey(),
+        System.out.printf(Locale.ROOT, "throughput (each mode's best rate): %s %.0f requests/s (%d clients), recording "
+                        + "off %.0f requests/s (%d clients): %.1f%% lower%n", mode, peakOn.getValue(), peakOn.getKey(),
                 peakOff.getValue(), peakOff.getKey(), lower(peakOn.getValue(), peakOff.getValue()));
         List<Double> perBlock = new ArrayList<>();
         for (int r = 0; r < blocks; r++) {
@@ -217,6 +231,20 @@ public final class AccessBenchmark {
         return rounds.entrySet().stream()
                 .map(e -> Map.entry(e.getKey(), mean(e.getValue().subList(2 * from, 2 * to))))
                 .max(Map.Entry.comparingByValue()).orElseThrow();
+    }
+
+    /** {@code 1ms/8/1;2ms/32/2} as lingers by their names ("recording on, linger 1ms/8/1"), in that order. */
+    private static Map<String, GroupCommit.Linger> lingers(String spec) {
+        Map<String, GroupCommit.Linger> lingers = new LinkedHashMap<>();
+        if (spec != null && !spec.isBlank()) {
+            for (String one : spec.split(";")) {
+                String[] parts = one.strip().split("/");
+                lingers.put("recording on, linger " + one.strip(), new GroupCommit.Linger(
+                        Duration.ofNanos(Math.round(Double.parseDouble(parts[0].replace("ms", "")) * 1e6)),
+                        Integer.parseInt(parts[1]), Integer.parseInt(parts[2])));
+            }
+        }
+        return lingers;
     }
 
     private static double mean(List<Round> rounds) {

@@ -22,7 +22,7 @@ public class AccessConfiguration {
                                    ProcLedgerProperties properties, AccessRecorder.Underway underway) {
         var access = properties.access();
         return new GroupCommit(engine, new TransactionTemplate(transactions), access.maxBatch(), access.queueCapacity(),
-                underway::count, access.commitLinger(), access.commitLingerBelow());
+                underway::count, access.linger());
     }
 
     @Bean

@@ -8,6 +8,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,12 +24,14 @@ import java.util.function.IntSupplier;
  * ({@link LedgerEventStorageEngine#appendCommitted}), else an ordinary append in a transaction. When a batch
  * fails, its events are retried one by one, so that one bad event cannot take others down with it.
  * <p>
- * With a {@code linger}, the writer waits up to that long for more events before it commits, but only while the
- * batch is smaller than {@code lingerBelow} and the caller's {@code coming} says more are on their way (like PostgreSQL's {@code commit_delay} with
+ * With a {@link Linger}, the writer waits a little for more events before it commits, but only while enough
+ * requests are under way that have not handed theirs in yet ({@code coming}) to keep the machine's cores busy
+ * meanwhile, and only until the batch is big enough (like PostgreSQL's {@code commit_delay} with
  * {@code commit_siblings}): a lone request is committed at once, while under load a batch gathers more events and
- * the work paid per transaction (the head updates, the commit) is shared by more of them. A lingering writer
- * sleeps until the batch could be full, nothing more is coming, or the linger is over, and is not woken for each
- * event in between: on a busy machine each wake is a context switch, and those cost more than the work.
+ * the work paid per transaction (the round trip, the head updates, the commit and its disk flush) is shared by more
+ * of them. Where nothing else is running, waiting would only leave the cores idle. A lingering writer sleeps until
+ * the batch could be full, too little is coming, or the linger is over, and is not woken for each event in
+ * between: on a busy machine each wake is a context switch, and those cost more than the work.
  */
 public final class GroupCommit implements AutoCloseable {
 
@@ -37,39 +40,64 @@ public final class GroupCommit implements AutoCloseable {
     private record Pending(EventMessage<?> event, CompletableFuture<Void> committed) {
     }
 
+    /**
+     * How long a batch may wait for more events: at most {@code upTo}, only while it has fewer than {@code below}
+     * events, and only while at least {@code whileComing} more are on their way.
+     *
+     * @param upTo        the longest a batch waits for more events
+     * @param below       a batch this big shares the cost of its transaction well enough: it waits no more
+     * @param whileComing the fewest requests under way (not yet handed in) for which waiting is worth it: with
+     *                    fewer, the cores would stand idle while the batch waits, so it is committed at once
+     */
+    public record Linger(Duration upTo, int below, int whileComing) {
+
+        /** Commit whatever is queued, at once. */
+        public static final Linger NONE = new Linger(Duration.ZERO, 0, 1);
+
+        public Linger {
+            if (upTo.isNegative() || below < 0 || whileComing < 1) {
+                throw new IllegalArgumentException("a linger needs upTo >= 0, below >= 0 and whileComing >= 1");
+            }
+        }
+    }
+
     private final LedgerEventStorageEngine engine;
     private final TransactionTemplate transactions;
     private final int maxBatch;
     private final BlockingQueue<Pending> queue;
     private final Thread writer;
     private final IntSupplier coming;
-    private final long lingerNanos;
-    private final int lingerBelow;
+    private volatile Linger linger;
     /** While the writer lingers: how many queued events would fill its batch; else {@link Integer#MAX_VALUE}. */
     private volatile int wakeAt = Integer.MAX_VALUE;
     private volatile boolean closed;
 
     public GroupCommit(LedgerEventStorageEngine engine, TransactionTemplate transactions, int maxBatch, int capacity) {
-        this(engine, transactions, maxBatch, capacity, () -> 0, Duration.ZERO, 0);
+        this(engine, transactions, maxBatch, capacity, () -> 0, Linger.NONE);
     }
 
     /**
      * @param coming how many more events are on their way right now (requests under way that have not handed
-     *               theirs in yet); the writer lingers only while this is above zero
-     * @param linger how long a batch may wait for them, at most...
-     * @param lingerBelow ...and only while it has fewer events than this (a batch that big shares the cost of
-     *                    its transaction well enough; under heavy load batches are that big without waiting)
+     *               theirs in yet)
+     * @param linger how long a batch may wait for them
      */
     public GroupCommit(LedgerEventStorageEngine engine, TransactionTemplate transactions, int maxBatch, int capacity,
-                       IntSupplier coming, Duration linger, int lingerBelow) {
+                       IntSupplier coming, Linger linger) {
         this.coming = coming;
-        this.lingerNanos = linger.toNanos();
-        this.lingerBelow = Math.min(lingerBelow, maxBatch);
+        this.linger = Objects.requireNonNull(linger);
         this.engine = engine;
         this.transactions = transactions;
         this.maxBatch = maxBatch;
         this.queue = new LinkedBlockingQueue<>(capacity);
         this.writer = Thread.ofPlatform().name("ledger-group-commit").daemon().start(this::run);
+    }
+
+    /**
+     * Changes the linger from the next batch on: for the benchmark that compares lingers in one run
+     * (docs/benchmarks.md), since runs on a busy machine drift apart by more than what they compare.
+     */
+    public void linger(Linger linger) {
+        this.linger = Objects.requireNonNull(linger);
     }
 
     /** Hands in an event; the future completes when it is committed, or fails when it could not be. */
@@ -81,8 +109,8 @@ public final class GroupCommit implements AutoCloseable {
                         closed ? "the ledger writer is closed" : "the ledger writer is overloaded"));
             } else {
                 int wake = wakeAt;
-                if (wake != Integer.MAX_VALUE && (queue.size() >= wake || coming.getAsInt() == 0)) {
-                    LockSupport.unpark(writer); // the lingering batch is full now, or nothing else is on its way
+                if (wake != Integer.MAX_VALUE && (queue.size() >= wake || coming.getAsInt() < linger.whileComing())) {
+                    LockSupport.unpark(writer); // the lingering batch is full now, or too little is on its way
                 }
             }
         } catch (InterruptedException e) {
@@ -121,8 +149,12 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     private void linger(List<Pending> batch) {
+        Linger linger = this.linger;
+        long lingerNanos = linger.upTo().toNanos();
+        int lingerBelow = Math.min(linger.below(), maxBatch);
+        int lingerWhileComing = linger.whileComing();
         long deadline = System.nanoTime() + lingerNanos;
-        while (lingerNanos > 0 && batch.size() < lingerBelow && coming.getAsInt() > 0) {
+        while (lingerNanos > 0 && batch.size() < lingerBelow && coming.getAsInt() >= lingerWhileComing) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return;
@@ -130,7 +162,7 @@ public final class GroupCommit implements AutoCloseable {
             int missing = lingerBelow - batch.size();
             wakeAt = missing;
             // published before looking: an event handed in from now on sees wakeAt, one before is seen here
-            if (queue.size() < missing && coming.getAsInt() > 0) {
+            if (queue.size() < missing && coming.getAsInt() >= lingerWhileComing) {
                 LockSupport.parkNanos(this, left);
             }
             wakeAt = Integer.MAX_VALUE;

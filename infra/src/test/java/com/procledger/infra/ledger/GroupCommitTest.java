@@ -50,7 +50,8 @@ class GroupCommitTest {
     void whileMoreEventsAreComingABatchLingersForThemAndALoneEventIsCommittedAtOnce() throws Exception {
         UUID tenant = UUID.randomUUID();
         var coming = new java.util.concurrent.atomic.AtomicInteger(1);
-        try (var lingering = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000, coming::get, Duration.ofSeconds(20), 2)) {
+        try (var lingering = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000, coming::get,
+                new GroupCommit.Linger(Duration.ofSeconds(20), 2, 1))) {
             long start = System.nanoTime();
             CompletableFuture<Void> first = lingering.append(access(tenant, "/first"), Duration.ofSeconds(5));
             Thread.sleep(300);
@@ -85,6 +86,52 @@ class GroupCommitTest {
             two.shutdown();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
         }
+    }
+
+    @Test
+    void aBatchLingersOnlyWhileEnoughRequestsAreUnderwayToKeepTheCoresBusy() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        var coming = new java.util.concurrent.atomic.AtomicInteger(2);
+        try (var lingering = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000, coming::get,
+                new GroupCommit.Linger(Duration.ofSeconds(20), 8, 3))) {
+            // two under way, fewer than the three it takes: waiting would idle the cores, so no linger
+            lingering.append(access(tenant, "/two-underway"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+
+            coming.set(3);
+            CompletableFuture<Void> first = lingering.append(access(tenant, "/three-underway"), Duration.ofSeconds(5));
+            Thread.sleep(300);
+            assertThat(first).as("three under way: the batch waits for their events").isNotDone();
+            // one of them hands in its event and the rest fall below the threshold: that caller wakes the writer
+            coming.set(2);
+            CompletableFuture<Void> second = lingering.append(access(tenant, "/second"), Duration.ofSeconds(5));
+            CompletableFuture.allOf(first, second).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(ledger.jdbc.queryForList("""
+                SELECT payload->>'resource' FROM ledger_events WHERE tenant_id = ?
+                GROUP BY xmin::text, payload->>'resource' ORDER BY min(ledger_seq)""", String.class, tenant))
+                .containsExactly("/two-underway", "/three-underway", "/second");
+        assertThat(ledger.jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE tenant_id = ?",
+                Long.class, tenant)).as("the lone event alone, the lingering batch together").isEqualTo(2);
+    }
+
+    @Test
+    void aChangedLingerHoldsFromTheNextBatchOn() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        try (var lingering = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000, () -> 5,
+                new GroupCommit.Linger(Duration.ofSeconds(20), 8, 1))) {
+            lingering.linger(GroupCommit.Linger.NONE);
+            long start = System.nanoTime();
+            lingering.append(access(tenant, "/at-once"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 20 s linger").isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aLingerIsRefusedWhenItCouldNeverBeSatisfied() {
+        assertThatThrownBy(() -> new GroupCommit.Linger(Duration.ofMillis(2), 32, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new GroupCommit.Linger(Duration.ofMillis(-1), 32, 2))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
