@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,6 +42,12 @@ class GroupCommitTest {
         ledger.close();
     }
 
+    /** How many transactions wrote the tenant's events. */
+    static long commitsOf(UUID tenant) {
+        return ledger.jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE tenant_id = ?",
+                Long.class, tenant);
+    }
+
     static GenericEventMessage<AccessRecorded> access(UUID tenant, String resource) {
         return new GenericEventMessage<>(new AccessRecorded(tenant, "u1", "requisition.read", resource,
                 AccessOutcome.ALLOWED, 200, "203.0.113.9", "test", UUID.randomUUID().toString(), "jti"));
@@ -49,7 +56,7 @@ class GroupCommitTest {
     @Test
     void whileMoreEventsAreComingABatchLingersForThemAndALoneEventIsCommittedAtOnce() throws Exception {
         UUID tenant = UUID.randomUUID();
-        var coming = new java.util.concurrent.atomic.AtomicInteger(1);
+        var coming = new AtomicInteger(1);
         try (var lingering = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000, coming::get,
                 new GroupCommit.Linger(Duration.ofSeconds(20), 2, 1))) {
             long start = System.nanoTime();
@@ -59,8 +66,7 @@ class GroupCommitTest {
             coming.set(0);
             CompletableFuture<Void> second = lingering.append(access(tenant, "/second"), Duration.ofSeconds(5));
             CompletableFuture.allOf(first, second).get(30, TimeUnit.SECONDS);
-            assertThat(ledger.jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE tenant_id = ?",
-                    Long.class, tenant)).as("one transaction for both").isEqualTo(1);
+            assertThat(commitsOf(tenant)).as("one transaction for both").isEqualTo(1);
 
             // nothing else coming: committed at once, not after the 20 s linger
             lingering.append(access(tenant, "/alone"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
@@ -91,7 +97,7 @@ class GroupCommitTest {
     @Test
     void aBatchLingersOnlyWhileEnoughRequestsAreUnderwayToKeepTheCoresBusy() throws Exception {
         UUID tenant = UUID.randomUUID();
-        var coming = new java.util.concurrent.atomic.AtomicInteger(2);
+        var coming = new AtomicInteger(2);
         try (var lingering = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000, coming::get,
                 new GroupCommit.Linger(Duration.ofSeconds(20), 8, 3))) {
             // two under way, fewer than the three it takes: waiting would idle the cores, so no linger
@@ -110,8 +116,7 @@ class GroupCommitTest {
                 SELECT payload->>'resource' FROM ledger_events WHERE tenant_id = ?
                 GROUP BY xmin::text, payload->>'resource' ORDER BY min(ledger_seq)""", String.class, tenant))
                 .containsExactly("/two-underway", "/three-underway", "/second");
-        assertThat(ledger.jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE tenant_id = ?",
-                Long.class, tenant)).as("the lone event alone, the lingering batch together").isEqualTo(2);
+        assertThat(commitsOf(tenant)).as("the lone event alone, the lingering batch together").isEqualTo(2);
     }
 
     @Test
@@ -162,8 +167,7 @@ class GroupCommitTest {
         int events = threads * perThread;
         assertThat(ledger.jdbc.queryForList("SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY 1",
                 Long.class, tenant)).hasSize(events).first().isEqualTo(1L);
-        long transactions = ledger.jdbc.queryForObject(
-                "SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE tenant_id = ?", Long.class, tenant);
+        long transactions = commitsOf(tenant);
         assertThat(transactions).as("transactions for %d events", events).isLessThan(events);
         assertThat(LedgerEventStorageEngineTest.verifyWith(ledger, tenant).valid()).isTrue();
     }
