@@ -190,9 +190,7 @@ public final class AccessBenchmark {
         for (int r = 0; r < blocks; r++) {
             perBlock.add(lower(mean(onRounds.subList(2 * r, 2 * r + 2)), mean(offRounds.subList(2 * r, 2 * r + 2))));
         }
-        System.out.printf(Locale.ROOT, "  per block: %s%% lower; median %.1f%%%n", String.join(", ",
-                perBlock.stream().map(l -> String.format(Locale.ROOT, "%.1f", l)).toList()),
-                median(perBlock.stream().mapToDouble(d -> d).toArray()));
+        printPerBlock(perBlock);
         System.out.printf(Locale.ROOT, "  latency, median over the rounds: recording on p50 %.2f ms, p99 %.2f ms; "
                         + "off p50 %.2f ms, p99 %.2f ms%n", median(onRounds, Round::p50), median(onRounds, Round::p99),
                 median(offRounds, Round::p50), median(offRounds, Round::p99));
@@ -221,9 +219,14 @@ public final class AccessBenchmark {
         for (int r = 0; r < blocks; r++) {
             perBlock.add(lower(peak(onRounds, r, r + 1).getValue(), peak(offRounds, r, r + 1).getValue()));
         }
+        printPerBlock(perBlock);
+    }
+
+    /** Each block's figure and their median: how far the figure scatters within the run. */
+    private static void printPerBlock(List<Double> lower) {
         System.out.printf(Locale.ROOT, "  per block: %s%% lower; median %.1f%%%n", String.join(", ",
-                perBlock.stream().map(l -> String.format(Locale.ROOT, "%.1f", l)).toList()),
-                median(perBlock.stream().mapToDouble(d -> d).toArray()));
+                lower.stream().map(l -> String.format(Locale.ROOT, "%.1f", l)).toList()),
+                median(lower.stream().mapToDouble(d -> d).toArray()));
     }
 
     /** The number of clients whose rounds in blocks [from, to) had the best mean rate, and that rate. */
