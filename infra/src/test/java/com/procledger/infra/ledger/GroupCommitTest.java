@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,6 +49,21 @@ class GroupCommitTest {
                 Long.class, tenant);
     }
 
+    /**
+     * Hands in {@code first} and checks that the lingering writer holds it, then {@code release}s it and hands in
+     * {@code next}: the future completes when both are committed.
+     */
+    private static CompletableFuture<Void> heldForTheNext(GroupCommit lingering, UUID tenant, String first,
+                                                          String held, Runnable release, String next)
+            throws InterruptedException {
+        CompletableFuture<Void> firstCommitted = lingering.append(access(tenant, first), Duration.ofSeconds(5));
+        Thread.sleep(300);
+        assertThat(firstCommitted).as(held).isNotDone();
+        release.run();
+        CompletableFuture<Void> nextCommitted = lingering.append(access(tenant, next), Duration.ofSeconds(5));
+        return CompletableFuture.allOf(firstCommitted, nextCommitted);
+    }
+
     static GenericEventMessage<AccessRecorded> access(UUID tenant, String resource) {
         return new GenericEventMessage<>(new AccessRecorded(tenant, "u1", "requisition.read", resource,
                 AccessOutcome.ALLOWED, 200, "203.0.113.9", "test", UUID.randomUUID().toString(), "jti"));
@@ -60,12 +76,8 @@ class GroupCommitTest {
         try (var lingering = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000, coming::get,
                 new GroupCommit.Linger(Duration.ofSeconds(20), 2, 1))) {
             long start = System.nanoTime();
-            CompletableFuture<Void> first = lingering.append(access(tenant, "/first"), Duration.ofSeconds(5));
-            Thread.sleep(300);
-            assertThat(first).as("waits for the event on its way").isNotDone();
-            coming.set(0);
-            CompletableFuture<Void> second = lingering.append(access(tenant, "/second"), Duration.ofSeconds(5));
-            CompletableFuture.allOf(first, second).get(30, TimeUnit.SECONDS);
+            heldForTheNext(lingering, tenant, "/first", "waits for the event on its way", () -> coming.set(0), "/second")
+                    .get(30, TimeUnit.SECONDS);
             assertThat(commitsOf(tenant)).as("one transaction for both").isEqualTo(1);
 
             // nothing else coming: committed at once, not after the 20 s linger
@@ -73,7 +85,7 @@ class GroupCommitTest {
             // more coming, but the batch is as big as it needs to be (two, here): no waiting either
             coming.set(1);
             List<CompletableFuture<Void>> pair = new ArrayList<>();
-            var gate = new java.util.concurrent.CountDownLatch(1);
+            var gate = new CountDownLatch(1);
             ExecutorService two = Executors.newFixedThreadPool(2);
             for (String resource : List.of("/pair/1", "/pair/2")) {
                 pair.add(CompletableFuture.supplyAsync(() -> {
@@ -104,13 +116,9 @@ class GroupCommitTest {
             lingering.append(access(tenant, "/two-underway"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
 
             coming.set(3);
-            CompletableFuture<Void> first = lingering.append(access(tenant, "/three-underway"), Duration.ofSeconds(5));
-            Thread.sleep(300);
-            assertThat(first).as("three under way: the batch waits for their events").isNotDone();
             // one of them hands in its event and the rest fall below the threshold: that caller wakes the writer
-            coming.set(2);
-            CompletableFuture<Void> second = lingering.append(access(tenant, "/second"), Duration.ofSeconds(5));
-            CompletableFuture.allOf(first, second).get(10, TimeUnit.SECONDS);
+            heldForTheNext(lingering, tenant, "/three-underway", "three under way: the batch waits for their events",
+                    () -> coming.set(2), "/second").get(10, TimeUnit.SECONDS);
         }
         assertThat(ledger.jdbc.queryForList("""
                 SELECT payload->>'resource' FROM ledger_events WHERE tenant_id = ?
