@@ -141,10 +141,12 @@ class AnalyticsHttpTest extends HttpTestSupport {
 
         String role = "analyst_" + UUID.randomUUID().toString().substring(0, 8);
         var admin = new JdbcTemplate(new DriverManagerDataSource(database.jdbcUrl()));
-        admin.execute("CREATE ROLE " + role + " LOGIN IN ROLE procledger_analyst");
+        admin.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'analyst-secret' IN ROLE procledger_analyst");
         admin.update("INSERT INTO reporting.analyst_tenants (role_name, tenant_id) VALUES (?, ?)", role, mine.id);
-        var analyst = new JdbcTemplate(new DriverManagerDataSource(
-                database.jdbcUrl().replace("user=" + EmbeddedDatabase.USER, "user=" + role)));
+        // the analyst's own credentials, and only those, open the door (the embedded server trusts nobody)
+        assertThatThrownBy(() -> new JdbcTemplate(new DriverManagerDataSource(database.url(role), role, "wrong"))
+                .queryForObject("SELECT 1", Integer.class)).rootCause().hasMessageContaining("password authentication failed");
+        var analyst = new JdbcTemplate(new DriverManagerDataSource(database.url(role), role, "analyst-secret"));
         assertThat(analyst.queryForObject("SELECT current_user", String.class)).isEqualTo(role);
 
         for (String view : List.of("reporting.spend", "reporting.approval_steps", "reporting.requisitions")) {

@@ -44,8 +44,9 @@ public class DatabaseConfiguration {
             log.info("Using the external PostgreSQL at {} as {}", withoutSecrets(db.url()), db.user());
         } else {
             EmbeddedDatabase database = embedded.getObject();
-            pool.setJdbcUrl(database.appJdbcUrl());
+            pool.setJdbcUrl(database.url(EmbeddedDatabase.APP_USER));
             pool.setUsername(EmbeddedDatabase.APP_USER);
+            pool.setPassword(database.appPassword());
             log.info("Using the embedded PostgreSQL as {} (migrations as {}): data in {}", EmbeddedDatabase.APP_USER,
                     EmbeddedDatabase.USER, database.directory());
         }
@@ -74,8 +75,9 @@ public class DatabaseConfiguration {
         pool.setMaximumPoolSize(2);
         if (!db.external()) {
             EmbeddedDatabase database = embedded.getObject();
-            pool.setJdbcUrl(database.jdbcUrl());
+            pool.setJdbcUrl(database.url(EmbeddedDatabase.USER));
             pool.setUsername(EmbeddedDatabase.USER);
+            pool.setPassword(database.superuserPassword());
             return pool;
         }
         pool.setJdbcUrl(db.url());

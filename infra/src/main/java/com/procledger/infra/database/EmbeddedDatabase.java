@@ -8,12 +8,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
 
 /**
  * A PostgreSQL server run from binaries in the Maven registry, its data kept under {@code <dataDir>/postgres} so
  * it survives restarts. Starts in a few seconds on a first run (initdb), faster after.
+ *
+ * <p>The door is locked (docs/security.md, "The embedded database"): the server listens on loopback only, has no
+ * Unix socket, and every role authenticates with scram-sha-256 and a password generated on the first start into
+ * {@code <dataDir>/postgres-credentials.properties} (mode 0600). A data directory from before, which trusted every
+ * local connection, is upgraded on its next start. A postmaster left running by a service that was killed is
+ * stopped before the new one starts ({@link OrphanedPostmaster}).
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -24,21 +34,36 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * it, and only the privileges the migrations grant (the same least privilege as in production, README).
      */
     public static final String APP_USER = "procledger_app";
+    static final String CREDENTIALS_FILE = "postgres-credentials.properties";
+    /** Every connection, on loopback or (if one were configured) a socket, proves its password. */
+    static final List<String> HBA = List.of(
+            "# Written by ProcLedger on every start: every role proves its password (scram-sha-256), loopback only.",
+            "local all all scram-sha-256",
+            "host all all 127.0.0.1/32 scram-sha-256",
+            "host all all ::1/128 scram-sha-256");
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
     private final EmbeddedPostgres postgres;
     private final Path directory;
+    private final Credentials credentials;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory, Credentials credentials) {
         this.postgres = postgres;
         this.directory = directory;
+        this.credentials = credentials;
     }
 
     public static EmbeddedDatabase start(Path dataDir) {
-        Path directory = dataDir.toAbsolutePath().normalize().resolve("postgres");
+        Path home = dataDir.toAbsolutePath().normalize();
+        Path directory = home.resolve("postgres");
         try {
             Files.createDirectories(directory);
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            Credentials credentials = Credentials.loadOrCreate(home.resolve(CREDENTIALS_FILE));
+            OrphanedPostmaster.stopIfAny(directory);
+            boolean fresh = !Files.exists(directory.resolve("postgresql.conf"));
+            boolean locked = fresh || onlyPasswords(directory.resolve("pg_hba.conf"));
+            Path passwordFile = null;
+            var builder = EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "100")
@@ -47,19 +72,84 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("fsync", "on")
                     .setServerConfig("full_page_writes", "on")
-                    .start();
-            var database = new EmbeddedDatabase(postgres, directory);
+                    .setServerConfig("listen_addresses", "localhost")
+                    .setServerConfig("unix_socket_directories", "")
+                    .setServerConfig("password_encryption", "scram-sha-256");
+            if (fresh) {
+                // initdb sets the superuser's password and scram in pg_hba.conf itself: no moment without a lock.
+                // zonky passes its "locale" settings to initdb as --key=value, after its own "-A trust", so ours win.
+                passwordFile = Files.createTempFile(home, ".initdb-", ".pw",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(passwordFile, credentials.superuserPassword() + "\n");
+                builder.setLocaleConfig("pwfile", passwordFile.toString())
+                        .setLocaleConfig("auth", "scram-sha-256");
+            }
+            if (locked) {
+                builder.setConnectConfig("password", credentials.superuserPassword());
+                builder.setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
+            }
+            EmbeddedPostgres postgres;
+            try {
+                postgres = builder.start();
+            } finally {
+                if (passwordFile != null) {
+                    Files.deleteIfExists(passwordFile);
+                }
+            }
+            var database = new EmbeddedDatabase(postgres, directory, credentials);
+            if (!locked) {
+                database.lockTheDoor();
+            }
             database.createDatabaseIfMissing();
-            log.info("Embedded PostgreSQL serves {} on port {}, data in {}", DATABASE, postgres.getPort(), directory);
+            log.info("Embedded PostgreSQL serves {} on port {} (loopback, passwords in {}), data in {}", DATABASE,
+                    postgres.getPort(), credentials.file(), directory);
             return database;
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start the embedded PostgreSQL in " + directory
-                    + " (is another ProcLedger using this data directory?)", e);
+            throw new UncheckedIOException("could not start the embedded PostgreSQL in " + directory + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Whether pg_hba.conf lets nobody in without a password. */
+    private static boolean onlyPasswords(Path hba) throws IOException {
+        if (!Files.exists(hba)) {
+            return false;
+        }
+        return Files.readAllLines(hba).stream()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .allMatch(line -> line.endsWith("scram-sha-256"));
+    }
+
+    private static void writeHba(Path directory) {
+        try {
+            Files.write(directory.resolve("pg_hba.conf"), HBA);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write pg_hba.conf in " + directory, e);
+        }
+    }
+
+    /**
+     * Upgrades a data directory written before the door was locked: it still trusts loopback connections, so this
+     * start could connect without a password. Sets the superuser's password, then requires passwords from now on.
+     */
+    private void lockTheDoor() {
+        try (Connection connection = DriverManager.getConnection(postgres.getJdbcUrl(USER, "postgres"));
+             var statement = connection.createStatement()) {
+            statement.execute("SET password_encryption = 'scram-sha-256'");
+            statement.execute("ALTER ROLE " + USER + " PASSWORD " + literal(credentials.superuserPassword()));
+            writeHba(directory);
+            statement.execute("SELECT pg_reload_conf()");
+            log.warn("The embedded PostgreSQL in {} trusted local connections; every role now needs its password "
+                    + "(scram-sha-256, {})", directory, credentials.file());
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not set the passwords of the embedded PostgreSQL in " + directory, e);
         }
     }
 
     private void createDatabaseIfMissing() {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        try (Connection connection = DriverManager.getConnection(postgres.getJdbcUrl(USER, "postgres"),
+                credentials.asConnectionProperties(USER));
              var exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, DATABASE);
             if (!exists.executeQuery().next()) {
@@ -70,22 +160,57 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (!role.executeQuery().next()) {
                 connection.createStatement().execute("CREATE ROLE " + APP_USER + " LOGIN NOSUPERUSER NOBYPASSRLS");
             }
+            // set on every start: a role created before the door was locked has none, and the file is the truth
+            connection.createStatement().execute("ALTER ROLE " + APP_USER + " PASSWORD "
+                    + literal(credentials.appPassword()));
         } catch (SQLException e) {
-            throw new IllegalStateException("could not create the database " + DATABASE, e);
+            throw new IllegalStateException("could not create the database " + DATABASE + " (" + e.getMessage()
+                    + "); if " + credentials.file() + " was lost, the data directory's passwords are unknown", e);
         }
     }
 
-    public String jdbcUrl() {
-        return postgres.getJdbcUrl(USER, DATABASE);
+    private static String literal(String password) {
+        // generated passwords are base64url: no quote can reach the statement
+        if (!password.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalStateException("unexpected characters in a generated password");
+        }
+        return "'" + password + "'";
     }
 
-    /** The same database, as the service's own role (the embedded server trusts local connections). */
+    /** The superuser's URL, its password included: for migrations and tests, never for a log. */
+    public String jdbcUrl() {
+        return postgres.getJdbcUrl(USER, DATABASE) + "&password=" + credentials.superuserPassword();
+    }
+
+    /** The same database as the service's own role, its password included: never for a log. */
     public String appJdbcUrl() {
-        return postgres.getJdbcUrl(APP_USER, DATABASE);
+        return postgres.getJdbcUrl(APP_USER, DATABASE) + "&password=" + credentials.appPassword();
+    }
+
+    /** The database's URL for a role, without a password: give the password to the pool separately. */
+    public String url(String user) {
+        return postgres.getJdbcUrl(user, DATABASE);
+    }
+
+    public String superuserPassword() {
+        return credentials.superuserPassword();
+    }
+
+    public String appPassword() {
+        return credentials.appPassword();
+    }
+
+    public int port() {
+        return postgres.getPort();
     }
 
     public Path directory() {
         return directory;
+    }
+
+    /** The file that holds the generated passwords (mode 0600). */
+    public Path credentialsFile() {
+        return credentials.file();
     }
 
     @Override
@@ -94,6 +219,42 @@ public final class EmbeddedDatabase implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        }
+    }
+
+    /** The generated passwords of the superuser and of the service's role. */
+    record Credentials(Path file, String superuserPassword, String appPassword) {
+
+        static Credentials loadOrCreate(Path file) throws IOException {
+            if (!Files.exists(file)) {
+                var properties = new Properties();
+                properties.setProperty(USER, Passwords.generate());
+                properties.setProperty(APP_USER, Passwords.generate());
+                Path temporary = Files.createTempFile(file.getParent(), ".credentials-", ".tmp",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                try (var out = Files.newBufferedWriter(temporary)) {
+                    properties.store(out, "Passwords of the embedded PostgreSQL's roles, generated on the first start."
+                            + " Keep this file with the data directory: without it the database cannot be opened.");
+                }
+                Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            var properties = new Properties();
+            try (var in = Files.newBufferedReader(file)) {
+                properties.load(in);
+            }
+            String superuser = properties.getProperty(USER);
+            String app = properties.getProperty(APP_USER);
+            if (superuser == null || app == null) {
+                throw new IOException(file + " lacks the password of " + (superuser == null ? USER : APP_USER));
+            }
+            return new Credentials(file, superuser, app);
+        }
+
+        Properties asConnectionProperties(String user) {
+            var properties = new Properties();
+            properties.setProperty("user", user);
+            properties.setProperty("password", USER.equals(user) ? superuserPassword : appPassword);
+            return properties;
         }
     }
 }

@@ -3,10 +3,15 @@ package com.procledger.infra.database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EmbeddedDatabaseTest {
 
@@ -41,5 +46,72 @@ class EmbeddedDatabaseTest {
             assertThat(settings).containsEntry("synchronous_commit", "on").containsEntry("fsync", "on")
                     .containsEntry("full_page_writes", "on");
         }
+    }
+
+    @Test
+    void everyRoleNeedsItsOwnPasswordAndTheServerListensOnLoopbackOnly() throws Exception {
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDir)) {
+            for (String role : List.of(EmbeddedDatabase.USER, EmbeddedDatabase.APP_USER)) {
+                assertRefused(database, role, "wrong");
+                assertRefused(database, role, "");
+            }
+            // each role's own password opens the door, and only its own
+            assertRefused(database, EmbeddedDatabase.APP_USER, database.superuserPassword());
+            try (var app = DriverManager.getConnection(database.url(EmbeddedDatabase.APP_USER),
+                    EmbeddedDatabase.APP_USER, database.appPassword());
+                 var rows = app.createStatement().executeQuery("SELECT current_user")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo(EmbeddedDatabase.APP_USER);
+            }
+            try (var admin = DriverManager.getConnection(database.jdbcUrl());
+                 var rows = admin.createStatement().executeQuery(
+                         "SELECT current_setting('listen_addresses'), current_setting('unix_socket_directories'),"
+                                 + " (SELECT count(*) FROM pg_hba_file_rules WHERE auth_method <> 'scram-sha-256'),"
+                                 + " (SELECT rolpassword LIKE 'SCRAM-SHA-256$%' FROM pg_authid WHERE rolname = 'procledger_app')")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo("localhost");
+                assertThat(rows.getString(2)).isEmpty();
+                assertThat(rows.getLong(3)).isZero();
+                assertThat(rows.getBoolean(4)).isTrue();
+            }
+            Path credentials = database.credentialsFile();
+            assertThat(credentials.getParent()).isEqualTo(dataDir.toAbsolutePath().normalize());
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials))).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void aDataDirectoryThatTrustedEveryoneIsLockedOnItsNextStart() throws Exception {
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDir);
+             var admin = DriverManager.getConnection(database.jdbcUrl())) {
+            admin.createStatement().execute("CREATE TABLE kept (v TEXT); INSERT INTO kept VALUES ('still here')");
+            // the way every data directory was before: trust for all, roles without passwords
+            admin.createStatement().execute("ALTER ROLE postgres PASSWORD NULL; ALTER ROLE procledger_app PASSWORD NULL");
+        }
+        Path postgres = dataDir.resolve("postgres");
+        Files.write(postgres.resolve("pg_hba.conf"), List.of("local all all trust", "host all all 127.0.0.1/32 trust",
+                "host all all ::1/128 trust"));
+        Files.delete(dataDir.resolve(EmbeddedDatabase.CREDENTIALS_FILE));
+
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDir)) {
+            assertRefused(database, EmbeddedDatabase.USER, "wrong");
+            assertRefused(database, EmbeddedDatabase.APP_USER, "wrong");
+            assertThat(Files.readAllLines(postgres.resolve("pg_hba.conf"))).doesNotContain("host all all 127.0.0.1/32 trust");
+            try (var admin = DriverManager.getConnection(database.jdbcUrl());
+                 var rows = admin.createStatement().executeQuery("SELECT v FROM kept")) {
+                assertThat(rows.next()).isTrue();
+            }
+        }
+        // and it stays locked on the start after
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDir)) {
+            assertRefused(database, EmbeddedDatabase.USER, "wrong");
+        }
+    }
+
+    private static void assertRefused(EmbeddedDatabase database, String role, String password) {
+        assertThatThrownBy(() -> DriverManager.getConnection(database.url(role), role, password).close())
+                .as("%s with password '%s'", role, password)
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isIn("28P01", "28000", "08004"));
     }
 }
