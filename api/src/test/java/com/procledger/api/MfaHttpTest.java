@@ -94,6 +94,23 @@ class MfaHttpTest extends HttpTestSupport {
     }
 
     @Test
+    void thirtySimultaneousWrongCodesWithTheRightPasswordGetAtMostTheThresholdChecked() throws Exception {
+        TestTenant tenant = newTenant();
+        String email = "mfa-burst-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+        assertThat(post(tenant.path("/users"), tenant.admin, Map.of("email", email, "name", "Mo", "password", PASSWORD,
+                "roles", List.of("REQUESTER"))).status()).isEqualTo(201);
+        String token = signIn(email, null).json().get("access_token").asString();
+        byte[] secret = base32Decode(post("/api/me/mfa/totp", token, null).json().get("secret").asString());
+        assertThat(post("/api/me/mfa/totp/confirm", token,
+                Map.of("code", Totp.code(secret, Totp.step(Instant.now()), 6))).status()).isEqualTo(200);
+        String wrong = Totp.code(secret, Totp.step(Instant.now()) + 20, 6);
+
+        List<Integer> statuses = PasswordPolicyHttpTest.simultaneously(30, i -> signIn(email, wrong).status());
+        assertThat(statuses).containsOnly(401, 429);
+        assertThat(statuses.stream().filter(status -> status == 401).count()).as(statuses.toString()).isBetween(1L, 5L);
+    }
+
+    @Test
     void confirmingWithoutEnrolmentOrWithoutATokenIsRefused() {
         TestTenant tenant = newTenant();
         assertThat(post("/api/me/mfa/totp/confirm", tenant.approver, Map.of("code", "123456")).status()).isEqualTo(409);

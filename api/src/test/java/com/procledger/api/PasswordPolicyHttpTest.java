@@ -46,4 +46,37 @@ class PasswordPolicyHttpTest extends HttpTestSupport {
         }
         assertThat(denials).isEqualTo(6);
     }
+
+    @Test
+    void thirtySimultaneousWrongPasswordsForOneAccountGetAtMostTheThresholdChecked() throws Exception {
+        TestTenant tenant = newTenant();
+        String email = "burst-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+        assertThat(post(tenant.path("/users"), tenant.admin, Map.of("email", email, "name", "Burst",
+                "password", PASSWORD, "roles", List.of("REQUESTER"))).status()).isEqualTo(201);
+        List<Integer> statuses = simultaneously(30, i -> post("/api/auth/token", null,
+                Map.of("email", email, "password", "wrong-guess-" + i)).status());
+        assertThat(statuses).containsOnly(401, 429);
+        assertThat(statuses.stream().filter(status -> status == 401).count()).as(statuses.toString()).isBetween(1L, 5L);
+    }
+
+    /** Runs n calls at the same moment (as far as threads allow) and collects their answers. */
+    static <T> List<T> simultaneously(int n, java.util.function.IntFunction<T> call) throws Exception {
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var futures = new java.util.ArrayList<java.util.concurrent.Future<T>>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(n)) {
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return call.apply(index);
+                }));
+            }
+            start.countDown();
+        }
+        var results = new java.util.ArrayList<T>();
+        for (var future : futures) {
+            results.add(future.get());
+        }
+        return results;
+    }
 }

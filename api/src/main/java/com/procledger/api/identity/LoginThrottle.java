@@ -3,18 +3,23 @@ package com.procledger.api.identity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slows down password guessing: after {@code accountThreshold} failed sign-ins for one account, or
  * {@code ipThreshold} from one address (whatever accounts they named), further attempts are refused for a delay
  * that doubles with every failure ({@code firstDelay}, by default 1 s, then 2 s, 4 s, ... up to {@code maxDelay}),
  * without even checking the password.
- * A success clears the account's count; counts older than {@code maxDelay} are forgotten. Unknown accounts count
- * like known ones, so the throttle does not reveal which exist. In memory, per instance.
+ *
+ * <p>An attempt is counted <em>before</em> its password is checked ({@link #reserve}), as if it had failed, so
+ * that simultaneous attempts cannot all slip through while none has failed yet: at most the threshold is ever being
+ * checked at once. Its outcome then settles the count: {@link #failed} keeps it, {@link #succeeded} clears the
+ * account's count, {@link #released} takes back an attempt that was neither (a second factor still to be sent).
+ * Counts older than {@code maxDelay} are forgotten. Unknown accounts count like known ones, so the throttle does not
+ * reveal which exist. In memory, per instance.
  */
 public final class LoginThrottle {
 
@@ -23,7 +28,7 @@ public final class LoginThrottle {
     private record Failures(int count, Instant last) {
     }
 
-    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+    private final Map<String, Failures> failures = new HashMap<>();
     private final int accountThreshold;
     private final int ipThreshold;
     private final Duration firstDelay;
@@ -38,25 +43,48 @@ public final class LoginThrottle {
         this.clock = clock;
     }
 
-    /** How long this attempt must wait, if it may not be tried now. */
-    public Optional<Duration> retryAfter(String account, String ip) {
+    /**
+     * Reserves a try of this account from this address: counted at once, as a failure until settled. Empty when the
+     * attempt may go ahead; else how long it must wait (and it is not counted).
+     */
+    public synchronized Optional<Duration> reserve(String account, String ip) {
         Instant now = clock.instant();
         Duration wait = max(waitFor(accountKey(account), accountThreshold, now), waitFor(ipKey(ip), ipThreshold, now));
-        return wait.isZero() ? Optional.empty() : Optional.of(wait);
-    }
-
-    public void failed(String account, String ip) {
-        Instant now = clock.instant();
-        if (failures.size() > MAX_ENTRIES) {
-            failures.values().removeIf(f -> f.last().plus(maxDelay).isBefore(now));
+        if (!wait.isZero()) {
+            return Optional.of(wait);
         }
-        for (String key : new String[]{accountKey(account), ipKey(ip)}) {
+        if (failures.size() > MAX_ENTRIES) {
+            failures.values().removeIf(f -> expired(f, now));
+        }
+        for (String key : keys(account, ip)) {
             failures.compute(key, (k, f) -> f == null || expired(f, now) ? new Failures(1, now) : new Failures(f.count() + 1, now));
         }
+        return Optional.empty();
     }
 
-    public void succeeded(String account) {
+    /** The reserved attempt failed: it stays counted, and the delay runs from now. */
+    public synchronized void failed(String account, String ip) {
+        Instant now = clock.instant();
+        for (String key : keys(account, ip)) {
+            failures.compute(key, (k, f) -> f == null ? new Failures(1, now) : new Failures(f.count(), now));
+        }
+    }
+
+    /** The reserved attempt succeeded: the account starts afresh, and the address is not held to it. */
+    public synchronized void succeeded(String account, String ip) {
         failures.remove(accountKey(account));
+        takeBack(ipKey(ip));
+    }
+
+    /** The reserved attempt neither failed nor succeeded (the password was right, a second factor is still due). */
+    public synchronized void released(String account, String ip) {
+        for (String key : keys(account, ip)) {
+            takeBack(key);
+        }
+    }
+
+    private void takeBack(String key) {
+        failures.computeIfPresent(key, (k, f) -> f.count() <= 1 ? null : new Failures(f.count() - 1, f.last()));
     }
 
     private Duration waitFor(String key, int threshold, Instant now) {
@@ -76,6 +104,10 @@ public final class LoginThrottle {
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static String[] keys(String account, String ip) {
+        return new String[]{accountKey(account), ipKey(ip)};
     }
 
     private static String accountKey(String account) {

@@ -69,7 +69,8 @@ public class TokenController {
         var access = AccessContext.of(http);
         access.resource("account:" + request.email().strip());
         user.ifPresent(account -> access.identify(account.id().toString(), account.tenantId(), null));
-        var wait = throttle.retryAfter(request.email(), http.getRemoteAddr());
+        // counted before the password is checked, so simultaneous guesses cannot outrun the threshold
+        var wait = throttle.reserve(request.email(), http.getRemoteAddr());
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             return problem(HttpStatus.TOO_MANY_REQUESTS, "too many failed sign-ins; try again in " + seconds + " s",
@@ -85,6 +86,7 @@ public class TokenController {
         if (mfa.enabled(user.get().id())) {
             if (request.totp() == null || request.totp().isBlank()) {
                 // the password was right: saying that a second factor is needed gives nothing away
+                throttle.released(request.email(), http.getRemoteAddr());
                 return unauthorized("a one-time code is required: send it as totp");
             }
             if (!mfa.verify(user.get().id(), request.totp())) {
@@ -92,7 +94,7 @@ public class TokenController {
                 return unauthorized("invalid or already used one-time code");
             }
         }
-        throttle.succeeded(request.email());
+        throttle.succeeded(request.email(), http.getRemoteAddr());
         return ResponseEntity.ok(pair(user.get(), refreshTokens.start(user.get().id()), access));
     }
 
