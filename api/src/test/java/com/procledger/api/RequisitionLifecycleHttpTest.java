@@ -192,12 +192,14 @@ class RequisitionLifecycleHttpTest extends HttpTestSupport {
     @Test
     void aPolicyStepAboveTheTotalDoesNotApply() {
         TestTenant tenant = newTenant();
-        send("PUT", tenant.path("/approval-policy"), tenant.admin, Map.of("steps", List.of(
-                Map.of("name", "Finance", "role", "FINANCE", "minAmount", "500"))));
+        assertThat(send("PUT", tenant.path("/approval-policy"), tenant.admin, Map.of("steps", List.of(
+                Map.of("name", "Manager", "role", "APPROVER", "minAmount", "0"),
+                Map.of("name", "Finance", "role", "FINANCE", "minAmount", "500")))).status()).isEqualTo(200);
         UUID id = tenant.raiseAndSubmit("10.00");
         Response detail = get(tenant.path("/requisitions/" + id), tenant.requester);
-        assertThat(detail.json().get("status").asString()).isEqualTo("APPROVED");
-        assertThat(detail.json().get("route")).isEmpty();
+        assertThat(detail.json().get("status").asString()).isEqualTo("SUBMITTED");
+        assertThat(detail.json().get("route")).hasSize(1);
+        assertThat(detail.json().get("route").get(0).get("name").asString()).isEqualTo("Manager");
     }
 
     private List<String> inboxIds(String token) {

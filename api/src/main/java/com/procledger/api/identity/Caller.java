@@ -14,7 +14,16 @@ import java.util.stream.Collectors;
  * Who sent this request, from their bearer token, and from where. Controllers take it as a parameter and check
  * membership and roles with it; the domain decides everything else.
  */
-public record Caller(UUID userId, UUID tenantId, Set<Role> roles, String tokenId, String clientIp, String userAgent) {
+public record Caller(UUID userId, UUID tenantId, Set<Role> roles, String tokenId, String clientIp, String userAgent,
+                     UUID personId) {
+
+    /**
+     * The person answerable for what this caller does: the user, or for an API key the user who created it. Rules
+     * about people (a requester never approves, one person decides one step) are applied to this id.
+     */
+    public UUID personId() {
+        return personId == null ? userId : personId;
+    }
 
     /** Another tenant's resources look exactly like missing ones: 404, never 403. */
     public void requireMember(UUID tenant) {

@@ -38,6 +38,7 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
         HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
         return new Caller(UUID.fromString(jwt.getSubject()), tenant == null ? null : UUID.fromString(tenant), roles,
                 jwt.getId(), request == null ? null : request.getRemoteAddr(),
-                request == null ? null : request.getHeader("User-Agent"));
+                request == null ? null : request.getHeader("User-Agent"),
+                jwt.hasClaim(TokenIssuer.ACTS_FOR) ? UUID.fromString(jwt.getClaimAsString(TokenIssuer.ACTS_FOR)) : null);
     }
 }

@@ -21,6 +21,8 @@ public class TokenIssuer {
 
     public static final String TENANT = "tenant";
     public static final String ROLES = "roles";
+    /** On an API key's principal: the person the key acts for, its creator. */
+    public static final String ACTS_FOR = "acts_for";
     /** The refresh-token family the access token was issued with; logging out revokes both. */
     public static final String FAMILY = "fam";
     /** Issue time in milliseconds: {@code iat} has whole seconds, too coarse to tell a token issued just after a revocation. */

@@ -20,7 +20,8 @@ import java.time.Instant;
 /**
  * Authenticates {@code X-Api-Key: plk_...}: a live key becomes a caller of its tenant with the key's roles, named
  * by the key id (as {@code sub} and, prefixed {@code apikey:}, as the token id in access events), so that the same
- * role checks, rate limits and recording apply as for people. A bad key answers 401 at once.
+ * role checks, rate limits and recording apply as for people. A bad key answers 401 at once. It acts for the person
+ * who created it ({@link TokenIssuer#ACTS_FOR}): a decision made with it counts as theirs for separation of duties.
  */
 public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
@@ -56,6 +57,7 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                 .expiresAt(key.expiresAt())
                 .claim(TokenIssuer.TENANT, key.tenantId().toString())
                 .claim(TokenIssuer.ROLES, key.roles().stream().map(Role::name).sorted().toList())
+                .claim(TokenIssuer.ACTS_FOR, key.createdBy().toString())
                 .build();
         var authorities = key.roles().stream().map(role -> new SimpleGrantedAuthority("ROLE_" + role.name())).toList();
         var context = SecurityContextHolder.createEmptyContext();

@@ -46,7 +46,8 @@ public class ApiKeys {
     }
 
     /** A verified key: whom it acts for. */
-    public record Principal(UUID keyId, UUID tenantId, Set<Role> roles, Instant expiresAt) {
+    /** A live key: {@code createdBy} is the person it acts for (separation of duties counts its decisions as theirs). */
+    public record Principal(UUID keyId, UUID tenantId, Set<Role> roles, Instant expiresAt, UUID createdBy) {
     }
 
     public Created create(UUID tenantId, String name, Set<Role> roles, Duration validFor, UUID by) {
@@ -89,11 +90,12 @@ public class ApiKeys {
         }
         UUID id = UUID.fromString(parts[0].replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
         Instant now = clock.instant();
-        record Row(UUID tenant, String[] roles, byte[] hash, Instant expires, boolean revoked) {
+        record Row(UUID tenant, String[] roles, byte[] hash, Instant expires, boolean revoked, UUID createdBy) {
         }
-        var rows = jdbc.query("SELECT tenant_id, roles, secret_hash, expires_at, revoked_at IS NOT NULL FROM api_keys WHERE id = ?",
+        var rows = jdbc.query("SELECT tenant_id, roles, secret_hash, expires_at, revoked_at IS NOT NULL, created_by"
+                        + " FROM api_keys WHERE id = ?",
                 (rs, i) -> new Row(rs.getObject(1, UUID.class), (String[]) rs.getArray(2).getArray(), rs.getBytes(3),
-                        rs.getTimestamp(4).toInstant(), rs.getBoolean(5)), id);
+                        rs.getTimestamp(4).toInstant(), rs.getBoolean(5), rs.getObject(6, UUID.class)), id);
         if (rows.isEmpty()) {
             return Optional.empty();
         }
@@ -102,7 +104,7 @@ public class ApiKeys {
             return Optional.empty();
         }
         jdbc.update("UPDATE api_keys SET last_used_at = ? WHERE id = ?", Timestamp.from(now), id);
-        return Optional.of(new Principal(id, row.tenant(), roles(row.roles()), row.expires()));
+        return Optional.of(new Principal(id, row.tenant(), roles(row.roles()), row.expires(), row.createdBy()));
     }
 
     private static Set<Role> roles(String[] names) {

@@ -55,7 +55,7 @@ public class IntegrationController {
             throw new DomainException.Invalid("OPERATOR is a platform role; an API key cannot hold it");
         }
         return ResponseEntity.status(HttpStatus.CREATED).body(apiKeys.create(tenantId, body.name().strip(),
-                body.roles(), Duration.ofDays(body.validDays()), caller.userId()));
+                body.roles(), Duration.ofDays(body.validDays()), caller.personId()));
     }
 
     @GetMapping("/api/tenants/{tenantId}/api-keys")

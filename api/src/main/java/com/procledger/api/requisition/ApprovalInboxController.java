@@ -34,9 +34,9 @@ public class ApprovalInboxController {
         caller.requireMember(tenantId);
         if (asOf != null) {
             var then = timeTravel.asOf(tenantId, asOf, TimeTravel.View.APPROVAL_INBOX, null,
-                    () -> inbox.inboxOf(tenantId, caller.userId(), caller.roles()));
+                    () -> inbox.inboxOf(tenantId, caller.personId(), caller.roles()));
             return ResponseEntity.ok().header(TimeTravel.HEADER, String.valueOf(then.ledgerSeq())).body(new Inbox(then.value()));
         }
-        return ResponseEntity.ok(new Inbox(inbox.inboxOf(tenantId, caller.userId(), caller.roles())));
+        return ResponseEntity.ok(new Inbox(inbox.inboxOf(tenantId, caller.personId(), caller.roles())));
     }
 }

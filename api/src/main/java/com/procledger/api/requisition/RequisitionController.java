@@ -106,7 +106,7 @@ public class RequisitionController {
         UUID id = UUID.randomUUID();
         var lines = request.lines().stream()
                 .map(l -> new RequisitionLine(l.description(), l.category(), l.quantity(), l.unitPrice())).toList();
-        commands.sendAndSettle(new RaiseRequisition(id, tenantId, tenantCurrency, caller.userId(), request.title(),
+        commands.sendAndSettle(new RaiseRequisition(id, tenantId, tenantCurrency, caller.personId(), request.title(),
                 request.department(), request.vendor(), request.currency(), request.justification(), request.neededBy(),
                 lines), caller.commandMetadata());
         // a new requisition's only event has sequence number 0: its version, whatever the read model says yet
@@ -167,7 +167,7 @@ public class RequisitionController {
                                                     Caller caller) {
         caller.requireMember(tenantId);
         var tenant = tenants.get(tenantId);
-        return changed(tenantId, id, new SubmitRequisition(id, tenantId, caller.userId(), tenant.policyVersion(),
+        return changed(tenantId, id, new SubmitRequisition(id, tenantId, caller.personId(), tenant.policyVersion(),
                 tenant.policy(), ETags.expectedVersion(ifMatch)), caller);
     }
 
@@ -176,7 +176,7 @@ public class RequisitionController {
                                                      @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                                      @Valid @RequestBody(required = false) Comment body, Caller caller) {
         caller.requireMember(tenantId);
-        return changed(tenantId, id, new ApproveRequisition(id, tenantId, caller.userId(), caller.roles(),
+        return changed(tenantId, id, new ApproveRequisition(id, tenantId, caller.personId(), caller.roles(),
                 body == null ? null : body.comment(), ETags.expectedVersion(ifMatch)), caller);
     }
 
@@ -185,7 +185,7 @@ public class RequisitionController {
                                                     @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                                     @Valid @RequestBody Reason body, Caller caller) {
         caller.requireMember(tenantId);
-        return changed(tenantId, id, new RejectRequisition(id, tenantId, caller.userId(), caller.roles(), body.reason(),
+        return changed(tenantId, id, new RejectRequisition(id, tenantId, caller.personId(), caller.roles(), body.reason(),
                 ETags.expectedVersion(ifMatch)), caller);
     }
 
@@ -194,7 +194,7 @@ public class RequisitionController {
                                                     @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
                                                     @Valid @RequestBody(required = false) OptionalReason body, Caller caller) {
         caller.requireMember(tenantId);
-        return changed(tenantId, id, new CancelRequisition(id, tenantId, caller.userId(),
+        return changed(tenantId, id, new CancelRequisition(id, tenantId, caller.personId(),
                 body == null ? null : body.reason(), ETags.expectedVersion(ifMatch)), caller);
     }
 

@@ -32,6 +32,19 @@ public record ApprovalPolicy(List<ApprovalStep> steps) {
         steps = List.copyOf(steps);
     }
 
+    /**
+     * Refuses a policy that would let some requisition through without any approval: at least one step must apply
+     * from 0, so that every total meets a step. Checked when a policy is set, not when an old one is replayed.
+     */
+    public ApprovalPolicy requireEveryAmountCovered() {
+        if (steps.stream().noneMatch(step -> step.minAmount().signum() == 0)) {
+            throw new DomainException.Invalid("every requisition needs at least one approval: give one step a "
+                    + "minAmount of 0 (the lowest step starts at " + steps.stream().map(ApprovalStep::minAmount)
+                    .min(BigDecimal::compareTo).orElseThrow().toPlainString() + ")");
+        }
+        return this;
+    }
+
     /** One APPROVER step from zero: what a new tenant starts with. */
     public static ApprovalPolicy defaultPolicy() {
         return new ApprovalPolicy(List.of(new ApprovalStep("Approval", Role.APPROVER, BigDecimal.ZERO)));

@@ -19,6 +19,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -41,6 +42,8 @@ public class Requisition {
     private Money total;
     private List<ApprovalStep> route = List.of();
     private int nextStep;
+    /** Who decided a step so far: each person decides at most one step of a requisition. */
+    private Set<UUID> deciders = new HashSet<>();
 
     protected Requisition() {
         // for Axon: state is rebuilt from events
@@ -83,10 +86,12 @@ public class Requisition {
             throw new DomainException.NotPermitted("only the requester may submit a requisition");
         }
         List<ApprovalStep> applicable = new ApprovalPolicy(command.policySteps()).stepsFor(total);
-        apply(new RequisitionSubmitted(requisitionId, tenantId, command.actorId(), command.policyVersion(), applicable));
         if (applicable.isEmpty()) {
-            apply(new RequisitionApproved(requisitionId, tenantId, total.amount(), total.currency()));
+            // never approved without an approval: a policy written before every amount had to be covered may have a gap
+            throw new DomainException.IllegalTransition("no step of the approval policy applies to " + total.amount()
+                    + " " + total.currency() + ": a tenant admin must give the policy a step from 0");
         }
+        apply(new RequisitionSubmitted(requisitionId, tenantId, command.actorId(), command.policyVersion(), applicable));
     }
 
     @CommandHandler
@@ -139,6 +144,7 @@ public class Requisition {
     @EventSourcingHandler
     void on(ApprovalStepApproved event) {
         nextStep = event.stepIndex() + 1;
+        deciders.add(event.approvedBy());
     }
 
     @EventSourcingHandler
@@ -165,6 +171,10 @@ public class Requisition {
         }
         if (approverRoles == null || !approverRoles.contains(step.role())) {
             throw new DomainException.NotPermitted("step '" + step.name() + "' needs the role " + step.role());
+        }
+        if (deciders.contains(approverId)) {
+            throw new DomainException.NotPermitted("one person decides at most one step of a requisition: another "
+                    + "holder of " + step.role() + " must decide step '" + step.name() + "'");
         }
         return step;
     }

@@ -44,7 +44,7 @@ public class Tenant {
 
     @CommandHandler
     public void handle(ChangeApprovalPolicy command) {
-        var policy = new ApprovalPolicy(command.steps());
+        var policy = new ApprovalPolicy(command.steps()).requireEveryAmountCovered();
         apply(new ApprovalPolicyChanged(tenantId, policyVersion + 1, policy.steps(), command.changedBy()));
     }
 

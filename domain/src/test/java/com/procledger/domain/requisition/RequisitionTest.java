@@ -117,12 +117,30 @@ class RequisitionTest {
     }
 
     @Test
-    void givenDraftBelowEveryStep_whenSubmitted_thenApprovedAtOnce() {
+    void givenAPolicyWithAGapBelowTheTotal_whenSubmitted_thenRefusedNeverApprovedWithoutAnApproval() {
         var highOnly = List.of(FINANCE);
         fixture.given(raised("10.00"))
                 .when(new SubmitRequisition(ID, TENANT, REQUESTER, 2, highOnly, null))
-                .expectEvents(submitted(List.of()),
-                        new RequisitionApproved(ID, TENANT, new BigDecimal("10.00"), "EUR"));
+                .expectException(DomainException.IllegalTransition.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void givenOnePersonApprovedTheFirstStep_whenTheSamePersonApprovesTheNext_thenNotPermitted() {
+        fixture.given(raised("1301.00"), submitted(TWO_STEP_POLICY),
+                        new ApprovalStepApproved(ID, TENANT, 0, "Manager", Role.APPROVER, APPROVER, null))
+                .when(new ApproveRequisition(ID, TENANT, APPROVER, Set.of(Role.APPROVER, Role.FINANCE), null, null))
+                .expectException(DomainException.NotPermitted.class)
+                .expectExceptionMessage("one person decides at most one step of a requisition: another holder of "
+                        + "FINANCE must decide step 'Finance'");
+    }
+
+    @Test
+    void givenOnePersonApprovedTheFirstStep_whenTheSamePersonRejectsTheNext_thenNotPermitted() {
+        fixture.given(raised("1301.00"), submitted(TWO_STEP_POLICY),
+                        new ApprovalStepApproved(ID, TENANT, 0, "Manager", Role.APPROVER, APPROVER, null))
+                .when(new RejectRequisition(ID, TENANT, APPROVER, Set.of(Role.APPROVER, Role.FINANCE), "no", null))
+                .expectException(DomainException.NotPermitted.class);
     }
 
     @Test

@@ -38,11 +38,22 @@ class TenantTest {
 
     @Test
     void givenTenant_whenPolicyChanged_thenVersionCountsUp() {
-        var steps = List.of(new ApprovalStep("Finance", Role.FINANCE, new BigDecimal("100")));
+        var steps = List.of(new ApprovalStep("Manager", Role.APPROVER, BigDecimal.ZERO),
+                new ApprovalStep("Finance", Role.FINANCE, new BigDecimal("100")));
         fixture.given(new TenantCreated(TENANT, "Acme", "EUR", OPERATOR),
                         new ApprovalPolicyChanged(TENANT, 1, ApprovalPolicy.defaultPolicy().steps(), OPERATOR))
                 .when(new ChangeApprovalPolicy(TENANT, steps, OPERATOR))
                 .expectEvents(new ApprovalPolicyChanged(TENANT, 2, steps, OPERATOR));
+    }
+
+    @Test
+    void givenTenant_whenAPolicyLeavesSmallAmountsWithoutAnyStep_thenRefused() {
+        var gap = List.of(new ApprovalStep("Manager", Role.APPROVER, new BigDecimal("999999999999")));
+        fixture.given(new TenantCreated(TENANT, "Acme", "EUR", OPERATOR),
+                        new ApprovalPolicyChanged(TENANT, 1, ApprovalPolicy.defaultPolicy().steps(), OPERATOR))
+                .when(new ChangeApprovalPolicy(TENANT, gap, OPERATOR))
+                .expectException(DomainException.Invalid.class)
+                .expectNoEvents();
     }
 
     @Test
