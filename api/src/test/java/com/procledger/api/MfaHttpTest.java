@@ -94,6 +94,28 @@ class MfaHttpTest extends HttpTestSupport {
     }
 
     @Test
+    void confirmingASecondFactorEndsEverySessionOpenedWithThePasswordAloneButTheOneThatConfirmed() {
+        TestTenant tenant = newTenant();
+        String email = "mfa-sessions-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+        assertThat(post(tenant.path("/users"), tenant.admin, Map.of("email", email, "name", "Mo", "password", PASSWORD,
+                "roles", List.of("REQUESTER"))).status()).isEqualTo(201);
+        var laptop = signIn(email, null).json();
+        var stolen = signIn(email, null).json(); // a session someone else opened with the password
+        String token = laptop.get("access_token").asString();
+        byte[] secret = base32Decode(post("/api/me/mfa/totp", token, null).json().get("secret").asString());
+        assertThat(post("/api/me/mfa/totp/confirm", token,
+                Map.of("code", Totp.code(secret, Totp.step(Instant.now()), 6))).status()).isEqualTo(200);
+
+        assertThat(post("/api/auth/refresh", null, Map.of("refresh_token", stolen.get("refresh_token").asString()))
+                .status()).isEqualTo(401);
+        assertThat(get(tenant.path("/requisitions"), stolen.get("access_token").asString()).status()).isEqualTo(401);
+        // the session that confirmed goes on
+        assertThat(get(tenant.path("/requisitions"), token).status()).isEqualTo(200);
+        assertThat(post("/api/auth/refresh", null, Map.of("refresh_token", laptop.get("refresh_token").asString()))
+                .status()).isEqualTo(200);
+    }
+
+    @Test
     void thirtySimultaneousWrongCodesWithTheRightPasswordGetAtMostTheThresholdChecked() throws Exception {
         TestTenant tenant = newTenant();
         String email = "mfa-burst-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";

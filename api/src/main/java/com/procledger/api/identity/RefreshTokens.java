@@ -16,7 +16,8 @@ import java.util.UUID;
 /**
  * Rotating refresh tokens ({@code <id>.<secret>}, the secret 256 random bits, stored only as its SHA-256). Each is
  * good for one refresh, which replaces it by the next of its family. A token presented a second time means two
- * parties hold it: the whole family is revoked, the current access tokens of that family included.
+ * parties hold it: the whole family is revoked, the current access tokens of that family included. A family lives
+ * {@code ttl} from its sign-in, however often it is refreshed: each successor inherits its predecessor's expiry.
  */
 public class RefreshTokens {
 
@@ -61,10 +62,10 @@ public class RefreshTokens {
 
     /** A new family for a fresh sign-in. */
     public Issued start(UUID userId) {
-        return issue(userId, UUID.randomUUID());
+        return issue(userId, UUID.randomUUID(), clock.instant().plus(ttl));
     }
 
-    private Issued issue(UUID userId, UUID familyId) {
+    private Issued issue(UUID userId, UUID familyId, Instant expiresAt) {
         UUID id = UUID.randomUUID();
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
@@ -73,7 +74,7 @@ public class RefreshTokens {
         jdbc.update("""
                 INSERT INTO refresh_tokens (id, family_id, user_id, secret_hash, issued_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?)""", id, familyId, userId, Sha256.of(secretText), Timestamp.from(now),
-                Timestamp.from(now.plus(ttl)));
+                Timestamp.from(expiresAt));
         return new Issued(id + "." + secretText, familyId);
     }
 
@@ -128,7 +129,8 @@ public class RefreshTokens {
                 return null;
             }
             jdbc.update("UPDATE refresh_tokens SET used_at = ? WHERE id = ?", Timestamp.from(clock.instant()), tokenId);
-            return new Rotated(row.userId(), issue(row.userId(), row.familyId()));
+            // the session's end was fixed at sign-in: a refresh never extends it
+            return new Rotated(row.userId(), issue(row.userId(), row.familyId(), row.expires()));
         });
         if (refused[0] != null) {
             throw refused[0];
@@ -148,6 +150,17 @@ public class RefreshTokens {
         jdbc.update("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
                 Timestamp.from(clock.instant()), userId);
         revocations.revoke(TokenRevocations.Kind.USER, userId.toString(), null);
+    }
+
+    /**
+     * Ends every session of the user but {@code keep} (the one that asked): their refresh tokens and the access
+     * tokens issued with them. For a change that raises the bar to sign in, such as turning on a second factor.
+     */
+    public void revokeOtherSessions(UUID userId, UUID keep) {
+        List<UUID> families = jdbc.queryForList("""
+                SELECT DISTINCT family_id FROM refresh_tokens
+                WHERE user_id = ? AND family_id IS DISTINCT FROM ? AND revoked_at IS NULL""", UUID.class, userId, keep);
+        families.forEach(this::revokeFamily);
     }
 
     /** Logout: the access token itself and its family. */
