@@ -86,6 +86,29 @@ class TlsHttpTest {
             }
         }
 
+        // TLS 1.2 offers only ECDHE with AEAD ciphers: a client that knows nothing better is refused
+        for (String weak : new String[]{"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+                "TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"}) {
+            try (var socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setProtocols(new String[]{"TLSv1.2"});
+                parameters.setCipherSuites(new String[]{weak});
+                socket.setSSLParameters(parameters);
+                assertThatThrownBy(socket::startHandshake).as(weak).isInstanceOf(javax.net.ssl.SSLException.class);
+            }
+        }
+        for (String strong : new String[]{"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"}) {
+            try (var socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setProtocols(new String[]{"TLSv1.2"});
+                parameters.setCipherSuites(new String[]{strong});
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+                assertThat(socket.getSession().getCipherSuite()).isEqualTo(strong);
+            }
+        }
+
         // a client that does not know the certificate is refused, and plain HTTP gets no answer from the API
         var untrusting = HttpClient.newHttpClient();
         assertThatThrownBy(() -> untrusting.send(HttpRequest.newBuilder(

@@ -49,6 +49,16 @@ public class TlsConfiguration {
     private static final Logger log = LoggerFactory.getLogger(TlsConfiguration.class);
     static final String BUNDLE = "procledger";
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /**
+     * TLS 1.3's suites as they are, and for TLS 1.2 only forward-secret key exchange (ECDHE) with an AEAD cipher:
+     * no CBC, no static RSA, no finite-field DHE (Mozilla's "intermediate" list). ECDSA and RSA both, so that a
+     * configured RSA certificate serves too.
+     */
+    static final String[] CIPHERS = {
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
 
     @Bean
     WebServerFactoryCustomizer<ConfigurableServletWebServerFactory> tls(ProcLedgerProperties properties) {
@@ -75,7 +85,7 @@ public class TlsConfiguration {
             }
             var details = PemSslStoreDetails.forCertificate(certificate.toUri().toString())
                     .withPrivateKey(privateKey.toUri().toString());
-            var bundle = SslBundle.of(new PemSslStoreBundle(details, null), null, SslOptions.of(null, PROTOCOLS));
+            var bundle = SslBundle.of(new PemSslStoreBundle(details, null), null, SslOptions.of(CIPHERS, PROTOCOLS));
             factory.setSslBundles(new DefaultSslBundleRegistry(BUNDLE, bundle));
             factory.setSsl(Ssl.forBundle(BUNDLE));
         };
