@@ -10,7 +10,10 @@ import tools.jackson.databind.module.SimpleModule;
 
 import java.math.BigDecimal;
 
-/** The web layer's JSON (Jackson 3): decimals go out as strings ("12.50"), as the API contract says for money. */
+/**
+ * The web layer's JSON (Jackson 3): decimals go out as strings ("12.50"), as the API contract says for money; what
+ * comes in is refused when PostgreSQL could not store it ({@link StorableValues}).
+ */
 @Configuration(proxyBeanMethods = false)
 public class JsonConfiguration {
 
@@ -23,6 +26,6 @@ public class JsonConfiguration {
                 generator.writeString(value.toPlainString());
             }
         });
-        return builder -> builder.addModule(module);
+        return builder -> builder.addModule(module).addModule(StorableValues.module());
     }
 }

@@ -146,6 +146,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             return "unknown field '" + path(unknown) + "'";
         }
         if (cause instanceof DatabindException mapping && !mapping.getPath().isEmpty()) {
+            String original = mapping.getOriginalMessage();
+            if (original != null && original.startsWith(StorableValues.REFUSED)) {
+                return "field '" + path(mapping) + "' " + original.substring(StorableValues.REFUSED.length());
+            }
             return "field '" + path(mapping) + "' has an invalid value";
         }
         if (cause instanceof StreamReadException parse && parse.getLocation() != null) {

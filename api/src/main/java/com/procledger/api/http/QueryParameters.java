@@ -29,7 +29,8 @@ public final class QueryParameters {
     /** An ISO-8601 instant; null when the parameter is absent. */
     public static Instant time(String name, String value) {
         try {
-            return value == null || value.isBlank() ? null : Instant.parse(value.strip());
+            return value == null || value.isBlank() ? null
+                    : StorableValues.requireStorable(name, Instant.parse(value.strip()));
         } catch (DateTimeParseException e) {
             throw new DomainException.Invalid(name + " must be an ISO-8601 time such as 2026-11-01T00:00:00Z");
         }

@@ -98,7 +98,7 @@ public class TimeTravel {
             seq = Long.parseLong(asOf);
         } else {
             try {
-                time = Instant.parse(asOf);
+                time = com.procledger.api.http.StorableValues.requireStorable("asOf", Instant.parse(asOf));
             } catch (DateTimeParseException e) {
                 throw new DomainException.Invalid("asOf must be a ledger_seq (a whole number) or an ISO-8601 time such as 2026-11-01T00:00:00Z");
             }
