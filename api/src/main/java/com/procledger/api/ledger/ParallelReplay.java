@@ -56,10 +56,11 @@ public class ParallelReplay implements AutoCloseable {
     /**
      * Replays every row of {@code rows} (a cursor over {@link LedgerReplay#COLUMNS} plus {@code positionColumn},
      * in ledger order) into {@code schema}; {@code chunkDone} gets the position reached after each committed chunk.
-     * Returns the position of the last row read, or -1 for none.
+     * Events in {@code parked} (ids of events the live read model parked, ADR 0016) are left out, as the live read
+     * model leaves them out. Returns the position of the last row read, or -1 for none.
      */
     long replay(ResultSet rows, String positionColumn, AnnotationEventHandlerAdapter projection, String schema,
-                LongConsumer chunkDone) throws SQLException {
+                java.util.Set<String> parked, LongConsumer chunkDone) throws SQLException {
         Map<String, Boolean> handled = new HashMap<>();
         List<List<LedgerReplay.Row>> shares = new ArrayList<>();
         for (int i = 0; i < PARTITIONS; i++) {
@@ -71,7 +72,7 @@ public class ParallelReplay implements AutoCloseable {
         while (rows.next()) {
             var row = LedgerReplay.Row.of(rows);
             position = rows.getLong(positionColumn);
-            if (replay.handles(projection, handled, row)) {
+            if (!parked.contains(row.eventId()) && replay.handles(projection, handled, row)) {
                 int share = row.aggregateId() == null ? (int) (row.ledgerSeq() % PARTITIONS)
                         : Math.floorMod(row.aggregateId().hashCode(), PARTITIONS);
                 shares.get(share).add(row);

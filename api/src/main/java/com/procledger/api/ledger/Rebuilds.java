@@ -73,13 +73,15 @@ public class Rebuilds implements AutoCloseable {
     private final EventProcessingConfiguration processing;
     private final TokenStore tokens;
     private final ParallelReplay parallel;
+    private final DeadLetters.Parked parked;
 
     public Rebuilds(DataSource dataSource, JdbcTemplate jdbc, PlatformTransactionManager transactions,
                     EventProcessingConfiguration processing, TokenStore tokens,
                     ParallelReplay parallel, Tenants tenants, UserAccounts users,
                     RequisitionViews requisitions, RequisitionHistory history, ApprovalInbox inbox,
-                    SpendAnalytics spend, ApprovalPolicyHistory policies) {
+                    SpendAnalytics spend, ApprovalPolicyHistory policies, DeadLetters.Parked parked) {
         this.dataSource = dataSource;
+        this.parked = parked;
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactions);
         this.processing = processing;
@@ -215,7 +217,7 @@ public class Rebuilds implements AutoCloseable {
                 statement.setLong(1, from);
                 statement.setLong(2, to);
                 try (ResultSet rs = statement.executeQuery()) {
-                    parallel.replay(rs, "global_position", projection, SCHEMA, run::processed);
+                    parallel.replay(rs, "global_position", projection, SCHEMA, parked.eventIds(run.name), run::processed);
                     run.processed(to);
                 }
             } finally {

@@ -44,13 +44,15 @@ public class TimeTravel {
 
     /** Which view to replay: only its projection runs, into copies of only its tables. */
     public enum View {
-        REQUISITIONS(List.of("requisition_view")),
-        APPROVAL_INBOX(List.of("approval_inbox")),
-        SPEND(List.of("spend_line", "approval_step_timing"));
+        REQUISITIONS(RequisitionViews.PROCESSING_GROUP, List.of("requisition_view")),
+        APPROVAL_INBOX(ApprovalInbox.PROCESSING_GROUP, List.of("approval_inbox")),
+        SPEND(SpendAnalytics.PROCESSING_GROUP, List.of("spend_line", "approval_step_timing"));
 
+        private final String readModel;
         private final List<String> tables;
 
-        View(List<String> tables) {
+        View(String readModel, List<String> tables) {
+            this.readModel = readModel;
             this.tables = tables;
         }
     }
@@ -69,13 +71,16 @@ public class TimeTravel {
     private final TransactionTemplate transactions;
     private final LedgerReplay replay;
     private final ParallelReplay parallel;
+    private final DeadLetters.Parked parked;
     private final Map<View, AnnotationEventHandlerAdapter> projections;
     private final BlockingQueue<String> freeSlots = new LinkedBlockingQueue<>(SLOTS);
 
     public TimeTravel(JdbcTemplate jdbc, PlatformTransactionManager transactions,
                       @Qualifier("eventSerializer") Serializer serializer, ParallelReplay parallel,
-                      RequisitionViews requisitions, ApprovalInbox inbox, SpendAnalytics spend) {
+                      RequisitionViews requisitions, ApprovalInbox inbox, SpendAnalytics spend,
+                      DeadLetters.Parked parked) {
         this.jdbc = jdbc;
+        this.parked = parked;
         this.transactions = new TransactionTemplate(transactions);
         this.replay = new LedgerReplay(serializer);
         this.parallel = parallel;
@@ -103,6 +108,8 @@ public class TimeTravel {
                 throw new DomainException.Invalid("asOf must be a ledger_seq (a whole number) or an ISO-8601 time such as 2026-11-01T00:00:00Z");
             }
         }
+        // what the live view parked (ADR 0016) it never showed: time travel leaves it out too
+        java.util.Set<String> parkedIds = parked.eventIds(view.readModel);
         Long askedSeq = seq;
         Instant askedTime = time;
         String slot = aggregateId == null ? freeSlots.poll() : null;
@@ -119,7 +126,7 @@ public class TimeTravel {
                 jdbc.query(events(tenantId, until, aggregateId, 1000), (RowCallbackHandler) rs -> {
                     var row = LedgerReplay.Row.of(rs);
                     last[0] = row.ledgerSeq();
-                    if (replay.handles(projection, handled, row)) {
+                    if (!parkedIds.contains(row.eventId()) && replay.handles(projection, handled, row)) {
                         LedgerReplay.apply(projection, replay.message(row));
                     }
                 });
@@ -136,7 +143,7 @@ public class TimeTravel {
             Long last = transactions.execute(status -> jdbc.query(
                     events(tenantId, until(tenantId, askedSeq, askedTime), null, ParallelReplay.CHUNK),
                     (ResultSetExtractor<Long>) rs -> parallel.replay(rs, "ledger_seq", projections.get(view), slot,
-                            position -> {
+                            parkedIds, position -> {
                             })));
             return transactions.execute(status -> {
                 status.setRollbackOnly(); // the question only reads

@@ -1,0 +1,238 @@
+package com.procledger.api.ledger;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
+import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.annotation.HandlerEnhancerDefinition;
+import org.axonframework.messaging.annotation.MessageHandlingMember;
+import org.axonframework.messaging.annotation.WrappedMessageHandlingMember;
+import org.axonframework.messaging.deadletter.DeadLetter;
+import org.axonframework.messaging.deadletter.Decisions;
+import org.axonframework.messaging.deadletter.EnqueueDecision;
+import org.axonframework.messaging.deadletter.EnqueuePolicy;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import javax.sql.DataSource;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One bad event never stops a read model (ADR 0016). Every processing group has a dead-letter queue (Axon's
+ * {@link JdbcSequencedDeadLetterQueue}, table {@code dead_letter_entry}): an event its handler cannot apply is
+ * parked with the cause, only that aggregate's later events queue up behind it, and the processor moves on with
+ * every other aggregate and tenant. An operator sees what is parked ({@code GET /api/admin/dead-letters}, a WARN
+ * line per parked event, the gauge {@code procledger.read_model.dead_letters}) and retries it after a fix.
+ *
+ * <p>PostgreSQL aborts a transaction at its first failed statement, and a processor's batch is one transaction: the
+ * failed handler would poison its batch neighbours and the very insert that parks it. So each projection's handler
+ * runs behind a savepoint ({@link #savepointPerEvent}), rolled back when the handler fails.
+ */
+@Configuration(proxyBeanMethods = false)
+public class DeadLetters {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+    static final String TABLE = "dead_letter_entry";
+    private static final String PROJECTIONS = "com.procledger.projections";
+
+    static DeadLetterSchema schema() {
+        return DeadLetterSchema.builder().deadLetterTable(TABLE).build();
+    }
+
+    /** Also handed to Axon's own JDBC auto-configuration, so that there is one table whoever asks. */
+    @Bean
+    DeadLetterSchema deadLetterSchema() {
+        return schema();
+    }
+
+    /**
+     * A queue for every processing group. Runs after Axon's auto-configured module, which would otherwise keep
+     * queues only for groups switched on one by one in properties.
+     */
+    @Bean
+    ConfigurerModule deadLetterModule(DataSource dataSource, TransactionManager axonTransactionManager,
+                                      Serializer serializer, @Qualifier("eventSerializer") Serializer eventSerializer) {
+        ConnectionProvider connections = new SpringDataSourceConnectionProvider(dataSource);
+        return new ConfigurerModule() {
+            @Override
+            public void configureModule(org.axonframework.config.Configurer configurer) {
+                configurer.eventProcessing()
+                        .registerDeadLetterQueueProvider(group -> configuration -> JdbcSequencedDeadLetterQueue
+                                .<EventMessage<?>>builder()
+                                .processingGroup(group)
+                                .connectionProvider(connections)
+                                .transactionManager(axonTransactionManager)
+                                .schema(schema())
+                                .genericSerializer(serializer)
+                                .eventSerializer(eventSerializer)
+                                .build())
+                        .registerDefaultDeadLetterPolicy(configuration -> new ParkAndWarn());
+            }
+
+            @Override
+            public int order() {
+                return Integer.MAX_VALUE;
+            }
+        };
+    }
+
+    /** Parks every failed event, and says so once per event in the log (ids only, never the payload). */
+    static final class ParkAndWarn implements EnqueuePolicy<EventMessage<?>> {
+        @Override
+        public EnqueueDecision<EventMessage<?>> decide(DeadLetter<? extends EventMessage<?>> letter, Throwable cause) {
+            EventMessage<?> event = letter.message();
+            String aggregate = event instanceof DomainEventMessage<?> domain ? domain.getAggregateIdentifier() : "-";
+            log.warn("A read model could not apply {} {} of aggregate {} ({}): parked in the dead-letter queue; the "
+                            + "aggregate's later events wait behind it, every other aggregate goes on. Retry after a "
+                            + "fix: POST /api/admin/dead-letters/{{group}}/retry", event.getPayloadType().getSimpleName(),
+                    event.getIdentifier(), aggregate, cause == null ? "no cause" : cause.getMessage());
+            return Decisions.enqueue(cause);
+        }
+    }
+
+    /** A savepoint around each projection handler, so that a failing one leaves its batch's transaction usable. */
+    @Bean
+    HandlerEnhancerDefinition savepointPerEvent(PlatformTransactionManager transactions) {
+        var nested = new TransactionTemplate(transactions);
+        nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        return new HandlerEnhancerDefinition() {
+            @Override
+            public <T> MessageHandlingMember<T> wrapHandler(MessageHandlingMember<T> original) {
+                if (!original.canHandleMessageType(EventMessage.class)
+                        || !original.declaringClass().getPackageName().startsWith(PROJECTIONS)) {
+                    return original;
+                }
+                return new WrappedMessageHandlingMember<>(original) {
+                    @Override
+                    public Object handle(Message<?> message, T target) throws Exception {
+                        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+                            return super.handle(message, target);
+                        }
+                        try {
+                            return nested.execute(status -> {
+                                try {
+                                    return super.handle(message, target);
+                                } catch (RuntimeException e) {
+                                    throw e;
+                                } catch (Exception e) {
+                                    throw new Checked(e);
+                                }
+                            });
+                        } catch (Checked e) {
+                            throw (Exception) e.getCause();
+                        }
+                    }
+                };
+            }
+        };
+    }
+
+    private static final class Checked extends RuntimeException {
+        Checked(Exception cause) {
+            super(cause);
+        }
+    }
+
+    /** What is parked, per read model: for the operator's endpoint and the gauge. */
+    @Bean
+    Parked parkedDeadLetters(JdbcTemplate jdbc, ObjectProvider<MeterRegistry> meters) {
+        var parked = new Parked(jdbc);
+        meters.ifAvailable(registry -> Gauge.builder("procledger.read_model.dead_letters", parked, Parked::total)
+                .description("Events parked because a read model could not apply them").register(registry));
+        return parked;
+    }
+
+    /** Reads the dead-letter table: never the payload, only what identifies the event and why it failed. */
+    public static final class Parked {
+
+        private final JdbcTemplate jdbc;
+
+        Parked(JdbcTemplate jdbc) {
+            this.jdbc = jdbc;
+        }
+
+        public record Letter(String readModel, String aggregateId, long sequenceIndex, String eventType,
+                             String eventId, Long ledgerSeq, Instant enqueuedAt, Instant lastTouched, String cause) {
+        }
+
+        public List<Letter> list(String readModel, int limit) {
+            return jdbc.query("""
+                    SELECT processingGroup, sequenceIdentifier, sequenceIndex, payloadType, eventIdentifier,
+                           convert_from(metaData, 'UTF8')::jsonb ->> 'ledgerSeq', enqueuedAt, lastTouched, causeMessage
+                    FROM dead_letter_entry WHERE ? IS NULL OR processingGroup = ?
+                    ORDER BY processingGroup, sequenceIdentifier, sequenceIndex LIMIT ?""",
+                    (rs, i) -> new Letter(rs.getString(1), rs.getString(2), rs.getLong(3), simpleName(rs.getString(4)),
+                            rs.getString(5), rs.getString(6) == null ? null : Long.valueOf(rs.getString(6)),
+                            instant(rs.getString(7)), instant(rs.getString(8)), rs.getString(9)),
+                    readModel, readModel, limit);
+        }
+
+        public Map<String, Long> countsByReadModel() {
+            var counts = new java.util.TreeMap<String, Long>();
+            jdbc.query("SELECT processingGroup, count(*) FROM dead_letter_entry GROUP BY processingGroup",
+                    (org.springframework.jdbc.core.RowCallbackHandler) rs -> counts.put(rs.getString(1), rs.getLong(2)));
+            return counts;
+        }
+
+        /** The ids of the events a read model parked: replays of it leave them out, as it did. */
+        public java.util.Set<String> eventIds(String readModel) {
+            return java.util.Set.copyOf(jdbc.queryForList(
+                    "SELECT eventIdentifier FROM dead_letter_entry WHERE processingGroup = ?", String.class, readModel));
+        }
+
+        List<String> aggregates(String readModel) {
+            return jdbc.queryForList("SELECT DISTINCT sequenceIdentifier FROM dead_letter_entry WHERE processingGroup = ?",
+                    String.class, readModel);
+        }
+
+        double total() {
+            Long count = jdbc.queryForObject("SELECT count(*) FROM dead_letter_entry", Long.class);
+            return count == null ? 0 : count;
+        }
+
+        private static String simpleName(String type) {
+            return type == null ? null : type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1);
+        }
+
+        private static Instant instant(String text) {
+            return text == null ? null : Instant.parse(text);
+        }
+    }
+
+    /**
+     * Retries a read model's parked events, each parked aggregate once, in order: an aggregate whose events now
+     * apply leaves the queue; one that still fails stays parked. Answers how many aggregates were cleared.
+     */
+    public static int retry(EventProcessingConfiguration processing, Parked parked, String readModel) {
+        var processor = processing.sequencedDeadLetterProcessor(readModel)
+                .orElseThrow(() -> new com.procledger.domain.DomainException.NotFound("no read model " + readModel));
+        int cleared = 0;
+        for (String aggregate : parked.aggregates(readModel)) {
+            if (processor.process(letter -> letter.message() instanceof DomainEventMessage<?> domain
+                    && aggregate.equals(domain.getAggregateIdentifier()))) {
+                cleared++;
+            }
+        }
+        return cleared;
+    }
+}
