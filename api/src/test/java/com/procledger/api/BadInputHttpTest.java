@@ -86,9 +86,80 @@ class BadInputHttpTest extends HttpTestSupport {
 
     @Test
     void errorsOutsideControllersAreProblemsToo() {
-        Response response = get("/error", tenant.requester);
-        assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.body()).doesNotContain("trace", "exception");
+        // /error is no resource of the API: asked for directly, by any method, it is not found
+        for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
+            Response response = send(method, "/error", tenant.requester, null);
+            assertProblem(response, 404, "no such resource");
+            assertThat(response.body()).doesNotContain("trace", "exception");
+        }
+    }
+
+    @Test
+    void blankOptionsOnAnalyticsAreRefused() {
+        for (String query : List.of("groupBy=%20", "status=%20", "groupBy=%09", "status=nope")) {
+            assertProblem(get(tenant.path("/analytics/spend?" + query), tenant.finance), 400, "must be one of");
+        }
+    }
+
+    @Test
+    void aMultipartBodyOnAJsonEndpointIsUnsupported() {
+        String boundary = "b0undary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nx\r\n--" + boundary + "--\r\n";
+        for (String path : List.of(tenant.path("/requisitions"), "/api/auth/token", tenant.path("/users"))) {
+            Response response = send("POST", path, tenant.admin, null, "Content-Type",
+                    "multipart/form-data; boundary=" + boundary);
+            assertThat(response.status()).as(path).isEqualTo(415);
+            assertThat(response.contentType()).startsWith("application/problem+json");
+            Response withBody = sendRaw("POST", path, tenant.admin, "multipart/form-data; boundary=" + boundary, body);
+            assertThat(withBody.status()).as(path).isEqualTo(415);
+        }
+    }
+
+    @Test
+    void aProjectionNameThatIsNoReadModelIsNotFound() {
+        for (String name : List.of("a%20b", "%2e%2e", "x%3Cscript%3E", "requisitions%00")) {
+            Response rebuild = post("/api/admin/projections/" + name + "/rebuild", operatorToken, null);
+            assertThat(rebuild.status()).as(name + " " + rebuild.body()).isIn(400, 404);
+            assertThat(rebuild.contentType()).startsWith("application/problem+json");
+            assertThat(get("/api/admin/projections/" + name, operatorToken).status()).as(name).isIn(400, 404);
+        }
+    }
+
+    @Test
+    void requestsTheContainerRefusesAreProblemsWithTheSecurityHeaders() throws Exception {
+        for (String request : List.of("GET /api/%ZZ HTTP/1.1", "TRACE /api/tenants HTTP/1.1", "GET /api/tenants/%00 HTTP/1.1")) {
+            String answer = raw(request + "\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertThat(answer).as(request).startsWith("HTTP/1.1 4")
+                    .containsIgnoringCase("Content-Type: application/problem+json")
+                    .containsIgnoringCase("X-Content-Type-Options: nosniff")
+                    .containsIgnoringCase("Content-Security-Policy:")
+                    .doesNotContainIgnoringCase("<html");
+        }
+        String nulHeader = raw("GET /api/ledger/public-key HTTP/1.1\r\nHost: localhost\r\nUser-Agent: a\u0000b\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(nulHeader).startsWith("HTTP/1.1 400").containsIgnoringCase("application/problem+json");
+    }
+
+    /** What the server answers to bytes sent as they are (no client library would send these). */
+    private String raw(String request) throws Exception {
+        try (var socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private Response sendRaw(String method, String path, String token, String contentType, String body) {
+        try {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
+                    .header("Content-Type", contentType).header("Authorization", "Bearer " + token)
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+            var response = java.net.http.HttpClient.newHttpClient().send(request,
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

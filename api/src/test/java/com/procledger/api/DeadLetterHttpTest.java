@@ -90,7 +90,11 @@ class DeadLetterHttpTest extends HttpTestSupport {
                     .satisfies(letter -> assertThat(letter.get("cause").asString()).contains("refused by a test trigger"));
             assertThat(parked.json().get("counts").get("requisitions").asLong()).isGreaterThanOrEqualTo(3);
             assertThat(parked.body()).doesNotContain("Poison", refused); // ids and causes, never the content
-            // a tenant's own people see nothing of it
+            // every read model at once, too
+        Response all = get("/api/admin/dead-letters?limit=1000", operatorToken);
+        assertThat(all.status()).as(all.body()).isEqualTo(200);
+        assertThat(lettersOf(all, bad)).hasSize(2);
+        // a tenant's own people see nothing of it
             assertThat(get("/api/admin/dead-letters", poisoned.admin).status()).isEqualTo(403);
 
             // retried before the fix: all still parked

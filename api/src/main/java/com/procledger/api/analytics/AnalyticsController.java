@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
-import static com.procledger.api.http.QueryParameters.option;
+import static com.procledger.api.http.QueryParameters.requiredOption;
 import static com.procledger.api.http.QueryParameters.time;
 
 /** Spend, approval cycle times and approver workload of a tenant, for FINANCE and ANALYST users. */
@@ -60,8 +60,8 @@ public class AnalyticsController {
                                        @RequestParam(required = false) String vendor, @RequestParam(required = false) String asOf,
                                        Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
-        GroupBy by = option(GroupBy.class, "groupBy", groupBy);
-        SpendStatus spendStatus = option(SpendStatus.class, "status", status);
+        GroupBy by = requiredOption(GroupBy.class, "groupBy", groupBy);
+        SpendStatus spendStatus = requiredOption(SpendStatus.class, "status", status);
         var filter = new SpendAnalytics.Filter(time("from", from), time("to", to), department, category, vendor);
         String key = by.name().toLowerCase(Locale.ROOT);
         if (asOf != null) {

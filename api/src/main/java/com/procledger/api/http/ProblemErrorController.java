@@ -22,6 +22,11 @@ public class ProblemErrorController implements ErrorController {
     @RequestMapping("/error")
     public ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (code == null && request.getDispatcherType() != jakarta.servlet.DispatcherType.ERROR) {
+            // asked for directly: /error is no resource of the API
+            ProblemDetail missing = Problems.of(HttpStatus.NOT_FOUND, "no such resource");
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(missing);
+        }
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
                 ? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
         String detail = status.is5xxServerError() ? "something went wrong on our side" : status.getReasonPhrase();

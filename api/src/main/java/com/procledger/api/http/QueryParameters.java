@@ -26,6 +26,16 @@ public final class QueryParameters {
         }
     }
 
+    /** One of {@code type}'s constants, named in any case: a parameter that must name one (a blank is refused). */
+    public static <E extends Enum<E>> E requiredOption(Class<E> type, String name, String value) {
+        E option = option(type, name, value);
+        if (option == null) {
+            throw new DomainException.Invalid(name + " must be one of " + Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        }
+        return option;
+    }
+
     /** An ISO-8601 instant; null when the parameter is absent. */
     public static Instant time(String name, String value) {
         try {

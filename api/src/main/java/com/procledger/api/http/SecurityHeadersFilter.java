@@ -34,6 +34,12 @@ public class SecurityHeadersFilter extends OncePerRequestFilter {
         response.setHeader("Cache-Control", "no-store");
     }
 
+    /** Also on the container's own error answers (a TRACE, a malformed request), dispatched to /error. */
+    @Override
+    protected boolean shouldNotFilterErrorDispatch() {
+        return false;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {

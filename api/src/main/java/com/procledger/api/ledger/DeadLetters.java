@@ -179,7 +179,7 @@ public class DeadLetters {
             return jdbc.query("""
                     SELECT processingGroup, sequenceIdentifier, sequenceIndex, payloadType, eventIdentifier,
                            convert_from(metaData, 'UTF8')::jsonb ->> 'ledgerSeq', enqueuedAt, lastTouched, causeMessage
-                    FROM dead_letter_entry WHERE ? IS NULL OR processingGroup = ?
+                    FROM dead_letter_entry WHERE ?::text IS NULL OR processingGroup = ?::text
                     ORDER BY processingGroup, sequenceIdentifier, sequenceIndex LIMIT ?""",
                     (rs, i) -> new Letter(rs.getString(1), rs.getString(2), rs.getLong(3), simpleName(rs.getString(4)),
                             rs.getString(5), rs.getString(6) == null ? null : Long.valueOf(rs.getString(6)),

@@ -26,8 +26,11 @@ public class RebuildController {
     @PostMapping("/api/admin/projections/{name}/rebuild")
     public ResponseEntity<Rebuilds.Status> rebuild(@PathVariable String name, Caller caller) {
         caller.requireAnyRole(Role.OPERATOR);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/admin/projections/" + name))
-                .body(rebuilds.start(name));
+        Rebuilds.Status started = rebuilds.start(name); // an unknown name is a 404 before any URI is made of it
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+                .location(org.springframework.web.util.UriComponentsBuilder.fromPath("/api/admin/projections/{name}")
+                        .buildAndExpand(name).encode().toUri())
+                .body(started);
     }
 
     /** The latest rebuild of the read model: events done of total, rate, seconds left. */
