@@ -51,9 +51,11 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
     /**
      * @param maxBodyBytes     larger request bodies get 413
      * @param readModelTimeout how long a command's answer waits for the read models to show its change
+     * @param idempotencyLease how long a request with an Idempotency-Key holds it; a key still pending after that
+     *                         belonged to a request that died (a crash), and a retry takes it over
      */
     public record Http(@DefaultValue("1048576") long maxBodyBytes, @DefaultValue("5s") Duration readModelTimeout,
-                       @DefaultValue Tls tls) {
+                       @DefaultValue Tls tls, @DefaultValue("30s") Duration idempotencyLease) {
     }
 
     /**

@@ -30,22 +30,36 @@ import java.util.Map;
 /**
  * {@code Idempotency-Key} on a POST: the first request with a key runs and its answer is kept; a repeat of the same
  * request gets that answer again and changes nothing. The key is scoped to the caller and the path. Reusing a key
- * for a different body answers 422; a repeat while the first is still running answers 409. Answers of 5xx are not
- * kept, so such a request can be retried with the same key.
+ * for a different body answers 422; a repeat while the first is still running answers 409 with {@code Retry-After}.
+ * Answers of 5xx are not kept, so such a request can be retried with the same key.
+ *
+ * <p>A crash can end a request between its command's commit and the keeping of its answer. So the key is carried
+ * into the ledger: every command the request sends has it (hashed, numbered) in its metadata
+ * ({@link #LEDGER_KEY}), and new aggregates get ids derived from it ({@link RequestIds}). A key still pending
+ * after the lease belonged to a request that died; a retry takes it over and runs the request again in recovery
+ * ({@link #RECOVERING}): commands the ledger already holds under the key are not sent again
+ * ({@code Commands}), the rest are, and the answer is made as the first one would have been.
  */
 public class IdempotencyFilter extends OncePerRequestFilter {
 
     public static final String HEADER = "Idempotency-Key";
+    /** Request attribute: SHA-256 (hex) of the key and its scope, as the ledger's events carry it. */
+    public static final String LEDGER_KEY = IdempotencyFilter.class.getName() + ".ledgerKey";
+    /** Request attribute, present when this request retries one that died: send only what did not commit. */
+    public static final String RECOVERING = IdempotencyFilter.class.getName() + ".recovering";
     private static final List<String> KEPT_HEADERS = List.of(HttpHeaders.LOCATION, HttpHeaders.ETAG, HttpHeaders.CONTENT_TYPE);
 
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
     private final Problems problems;
 
-    public IdempotencyFilter(JdbcTemplate jdbc, JsonMapper json, Problems problems) {
+    private final java.time.Duration lease;
+
+    public IdempotencyFilter(JdbcTemplate jdbc, JsonMapper json, Problems problems, java.time.Duration lease) {
         this.jdbc = jdbc;
         this.json = json;
         this.problems = problems;
+        this.lease = lease;
     }
 
     @Override
@@ -74,9 +88,18 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         int claimed = jdbc.update("""
                 INSERT INTO idempotency_keys (scope, key, request_hash, state) VALUES (?, ?, ?, 'PENDING')
                 ON CONFLICT DO NOTHING""", scope, key, hash);
+        request.setAttribute(LEDGER_KEY, sha256((scope + "\n" + key).getBytes(StandardCharsets.UTF_8)));
         if (claimed == 0) {
-            replay(scope, key, hash, request, response);
-            return;
+            // created_at is when the key was last claimed: one pending for longer than the lease lost its request
+            int takenOver = jdbc.update("""
+                    UPDATE idempotency_keys SET created_at = now()
+                    WHERE scope = ? AND key = ? AND request_hash = ? AND state = 'PENDING'
+                      AND created_at < now() - make_interval(secs => ?)""", scope, key, hash, lease.toSeconds());
+            if (takenOver == 0) {
+                replay(scope, key, hash, request, response);
+                return;
+            }
+            request.setAttribute(RECOVERING, Boolean.TRUE);
         }
         var wrapped = new ContentCachingResponseWrapper(response);
         boolean kept = false;
@@ -120,6 +143,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             return;
         }
         if ("PENDING".equals(row.get("state"))) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, lease.toSeconds())));
             problems.write(response, HttpStatus.CONFLICT, "a request with this " + HEADER
                     + " is still being processed", request.getRequestURI());
             return;

@@ -95,7 +95,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                 .addFilterAfter(RateLimitFilter.byToken(limiter, properties.rateLimit(), problems), AccessIdentityFilter.class)
                 .addFilterAfter(new MfaEnrolmentFilter(problems), AccessIdentityFilter.class)
                 .addFilterAfter(new com.procledger.api.tenant.TenantScopeFilter(), AccessIdentityFilter.class)
-                .addFilterAfter(new IdempotencyFilter(jdbc, json, problems), AuthorizationFilter.class);
+                .addFilterAfter(new IdempotencyFilter(jdbc, json, problems, properties.http().idempotencyLease()), AuthorizationFilter.class);
         return http.build();
     }
 

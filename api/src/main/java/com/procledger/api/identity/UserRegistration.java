@@ -50,13 +50,15 @@ public class UserRegistration {
     public UUID register(NewUser user, UUID registeredBy, Map<String, ?> metadata) {
         checkPassword(user.password());
         String hash = passwords.encode(user.password());
-        UUID userId = UUID.randomUUID();
+        UUID userId = com.procledger.api.http.RequestIds.next();
         String email = user.email() == null ? "" : user.email().strip().toLowerCase(Locale.ROOT);
         transaction.executeWithoutResult(status -> {
             int claimed = jdbc.update("""
                     INSERT INTO identity_email_claims (email, user_id, tenant_id) VALUES (?, ?, ?)
                     ON CONFLICT (email) DO NOTHING""", email, userId, user.tenantId());
-            if (claimed == 0) {
+            // the same user claiming again is a retried request that died after its commit, not a second account
+            if (claimed == 0 && !userId.equals(jdbc.query("SELECT user_id FROM identity_email_claims WHERE email = ?",
+                    rs -> rs.next() ? rs.getObject(1, UUID.class) : null, email))) {
                 throw new EmailTaken(email);
             }
             commands.send(new RegisterUser(userId, user.tenantId(), email, user.name(), hash, user.roles(),

@@ -13,17 +13,36 @@ import java.util.Map;
 @Component
 public class Commands {
 
+    /** Metadata key of a command sent in a request with an Idempotency-Key (IdempotencyFilter): its events carry it. */
+    public static final String IDEMPOTENCY_KEY = "idempotencyKey";
+
     private final CommandGateway gateway;
     private final ReadModelCatchUp catchUp;
+    private final org.springframework.jdbc.core.JdbcTemplate jdbc;
 
-    public Commands(CommandGateway gateway, ReadModelCatchUp catchUp) {
+    public Commands(CommandGateway gateway, ReadModelCatchUp catchUp, org.springframework.jdbc.core.JdbcTemplate jdbc) {
         this.gateway = gateway;
         this.catchUp = catchUp;
+        this.jdbc = jdbc;
     }
 
-    /** Runs the command in the current transaction, if any; its events are committed with it. */
+    /**
+     * Runs the command in the current transaction, if any; its events are committed with it. In a request with an
+     * Idempotency-Key, the command's events carry the key; retrying a request that died, a command whose events the
+     * ledger already holds under the key is not sent again (and answers null).
+     */
     public <R> R send(Object command, Map<String, ?> metadata) {
-        return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metadata));
+        String key = com.procledger.api.http.RequestIds.nextCommandKey();
+        if (key == null) {
+            return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metadata));
+        }
+        if (com.procledger.api.http.RequestIds.recovering() && Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM ledger_events WHERE metadata ->> 'idempotencyKey' = ?)", Boolean.class, key))) {
+            return null;
+        }
+        var withKey = new java.util.HashMap<String, Object>(metadata);
+        withKey.put(IDEMPOTENCY_KEY, key);
+        return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(withKey));
     }
 
     /** Runs the command, then waits until every read model has applied its events. */

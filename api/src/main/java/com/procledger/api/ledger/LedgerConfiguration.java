@@ -51,7 +51,8 @@ public class LedgerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(LedgerConfiguration.class);
 
     /** Metadata copied from each command onto the events it causes: who did it and from where. */
-    public static final String[] REQUEST_METADATA = {"actor", "actorRoles", "clientIp", "userAgent", "tokenId"};
+    public static final String[] REQUEST_METADATA = {"actor", "actorRoles", "clientIp", "userAgent", "tokenId",
+            Commands.IDEMPOTENCY_KEY};
 
     /**
      * Declared here because Axon 4.13's own auto-configuration orders itself after Spring Boot 3's transaction

@@ -103,7 +103,7 @@ public class RequisitionController {
                                          Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.REQUESTER);
         String tenantCurrency = tenants.get(tenantId).currency();
-        UUID id = UUID.randomUUID();
+        UUID id = com.procledger.api.http.RequestIds.next();
         var lines = request.lines().stream()
                 .map(l -> new RequisitionLine(l.description(), l.category(), l.quantity(), l.unitPrice())).toList();
         commands.sendAndSettle(new RaiseRequisition(id, tenantId, tenantCurrency, caller.personId(), request.title(),

@@ -122,7 +122,7 @@ public class TenantController {
     public ResponseEntity<Created> create(@Valid @RequestBody NewTenantRequest request, Caller caller) {
         caller.requireAnyRole(Role.OPERATOR);
         registration.checkPassword(request.admin().password());
-        UUID tenantId = UUID.randomUUID();
+        UUID tenantId = com.procledger.api.http.RequestIds.next();
         String currency = request.currency() == null ? "EUR" : request.currency();
         Map<String, Object> metadata = caller.commandMetadata();
         transaction.executeWithoutResult(status -> {
