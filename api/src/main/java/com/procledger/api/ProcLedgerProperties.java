@@ -31,9 +31,16 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
      * @param ownerUser when set, schema migrations run as this role (the tables' owner) and the service as
      *                  {@code user}, which then holds only the privileges V5__application_role.sql grants it
      */
+    /**
+     * @param connectTimeout   how long a request waits for a connection (from the pool, or a new one) before it
+     *                         is answered 503: the database is gone or overloaded
+     * @param statementTimeout the longest any statement of the service may run, and how long a read from the
+     *                         database socket may wait
+     */
     public record Db(@DefaultValue("") String url, @DefaultValue("") String user, @DefaultValue("") String password,
                      @DefaultValue("") String ownerUser, @DefaultValue("") String ownerPassword,
-                     @DefaultValue("20") int maxPoolSize) {
+                     @DefaultValue("20") int maxPoolSize, @DefaultValue("1s") Duration connectTimeout,
+                     @DefaultValue("2m") Duration statementTimeout) {
 
         public boolean external() {
             return url != null && !url.isBlank();

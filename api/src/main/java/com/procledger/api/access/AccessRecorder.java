@@ -84,6 +84,11 @@ public class AccessRecorder {
         if (!recording) {
             return;
         }
+        if (com.procledger.api.http.DatabaseOutage.seenJustNow()) {
+            // a request found the database gone a moment ago: waiting for it again only to fail would double every
+            // answer's wait; the answer becomes a 503 either way (nothing is shown that is not recorded)
+            throw new NotRecorded(new com.procledger.api.http.DatabaseOutage.Assumed());
+        }
         String path = request.getRequestURI();
         AccessActions.Match match = AccessActions.match(request.getMethod(), path);
         UUID pathTenant = uuid(match.variables().get("tenantId"));

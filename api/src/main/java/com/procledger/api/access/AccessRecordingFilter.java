@@ -88,11 +88,17 @@ public class AccessRecordingFilter extends OncePerRequestFilter {
             try {
                 recorder.record(request, context, status);
             } catch (AccessRecorder.NotRecorded e) {
-                log.error("refusing an answer whose access event could not be recorded", e);
+                if (com.procledger.api.http.DatabaseOutage.isCause(e)) {
+                    com.procledger.api.http.DatabaseOutage.noted(e);
+                } else {
+                    log.error("refusing an answer whose access event could not be recorded", e);
+                }
                 refused = true;
                 if (!super.isCommitted()) {
                     super.reset();
                     SecurityHeadersFilter.apply((HttpServletResponse) getResponse());
+                    ((HttpServletResponse) getResponse()).setHeader("Retry-After",
+                            String.valueOf(com.procledger.api.http.DatabaseOutage.RETRY_AFTER.toSeconds()));
                     problems.write((HttpServletResponse) getResponse(), HttpStatus.SERVICE_UNAVAILABLE,
                             "the service cannot record this access right now; try again later", null);
                     super.flushBuffer();

@@ -52,6 +52,8 @@ public class DatabaseConfiguration {
         }
         // one multi-row INSERT per JDBC batch (ledger appends, access-log rows) instead of a statement per row
         pool.addDataSourceProperty("reWriteBatchedInserts", "true");
+        boundedWaits(pool, db);
+        pool.addDataSourceProperty("options", "-c statement_timeout=" + db.statementTimeout().toMillis());
         return new TenantScopedDataSource(pool);
     }
 
@@ -73,6 +75,7 @@ public class DatabaseConfiguration {
         var pool = new HikariDataSource();
         pool.setPoolName("procledger-migrations");
         pool.setMaximumPoolSize(2);
+        boundedWaits(pool, db); // health asks this pool too: it must say DOWN as fast as the service's own
         if (!db.external()) {
             EmbeddedDatabase database = embedded.getObject();
             pool.setJdbcUrl(database.url(EmbeddedDatabase.USER));
@@ -85,6 +88,19 @@ public class DatabaseConfiguration {
         pool.setPassword(db.ownerPassword());
         log.info("Schema migrations run as {}, the service as {}", db.ownerUser(), db.user());
         return pool;
+    }
+
+    /**
+     * Every wait on the database is bounded (issue 21): a connection from the pool within {@code connectTimeout}
+     * (then the request is answered 503), a new connection within two seconds, a read from its socket within the
+     * statement time-out. A database that is gone costs a request about a second, not half a minute.
+     */
+    static void boundedWaits(HikariDataSource pool, ProcLedgerProperties.Db db) {
+        pool.setConnectionTimeout(Math.max(250, db.connectTimeout().toMillis()));
+        pool.setValidationTimeout(Math.max(250, Math.min(1000, db.connectTimeout().toMillis())));
+        pool.addDataSourceProperty("connectTimeout", "2");
+        pool.addDataSourceProperty("socketTimeout", String.valueOf(Math.max(1, db.statementTimeout().toSeconds() + 10)));
+        pool.addDataSourceProperty("tcpKeepAlive", "true");
     }
 
     /** JDBC URLs may carry a password parameter; the log never shows one. */

@@ -29,6 +29,17 @@ public class ProblemErrorController implements ErrorController {
         }
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
                 ? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure
+                && DatabaseOutage.isCause(failure)) {
+            // a filter's query failed because the database is gone: that is a 503, not our bug
+            DatabaseOutage.noted(failure);
+            ProblemDetail unavailable = Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
+                    "the service cannot reach its database right now; try again shortly");
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .header(org.springframework.http.HttpHeaders.RETRY_AFTER,
+                            String.valueOf(DatabaseOutage.RETRY_AFTER.toSeconds()))
+                    .body(unavailable);
+        }
         String detail = status.is5xxServerError() ? "something went wrong on our side" : status.getReasonPhrase();
         ProblemDetail problem = Problems.of(status, detail);
         if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String uri) {

@@ -91,6 +91,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
+        if (DatabaseOutage.isCause(e)) {
+            DatabaseOutage.noted(e);
+            return unavailable(new Unavailable("the service cannot reach its database right now; try again shortly",
+                    DatabaseOutage.RETRY_AFTER), request);
+        }
         String incident = UUID.randomUUID().toString();
         log.error("unexpected failure, incident {}", incident, e);
         ResponseEntity<Object> response = problem(HttpStatus.INTERNAL_SERVER_ERROR,

@@ -43,17 +43,27 @@ public final class EmbeddedDatabase implements AutoCloseable {
             "host all all ::1/128 scram-sha-256");
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
-    private final EmbeddedPostgres postgres;
+    private static final int RESTART_ATTEMPTS = 10;
+
+    private volatile EmbeddedPostgres postgres;
     private final Path directory;
     private final Credentials credentials;
+    private final int port;
+    private volatile boolean closing;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory, Credentials credentials) {
         this.postgres = postgres;
         this.directory = directory;
         this.credentials = credentials;
+        this.port = postgres.getPort();
     }
 
     public static EmbeddedDatabase start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /** On {@code port}, or on a free one when it is 0. */
+    public static EmbeddedDatabase start(Path dataDir, int port) {
         Path home = dataDir.toAbsolutePath().normalize();
         Path directory = home.resolve("postgres");
         try {
@@ -63,18 +73,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             boolean fresh = !Files.exists(directory.resolve("postgresql.conf"));
             boolean locked = fresh || onlyPasswords(directory.resolve("pg_hba.conf"));
             Path passwordFile = null;
-            var builder = EmbeddedPostgres.builder()
-                    .setDataDirectory(directory)
-                    .setCleanDataDirectory(false)
-                    .setServerConfig("max_connections", "100")
-                    // zonky's builder turns synchronous_commit off by default (it is made for tests): a commit
-                    // would then be acknowledged before it is on disk, and a crash could lose it
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .setServerConfig("listen_addresses", "localhost")
-                    .setServerConfig("unix_socket_directories", "")
-                    .setServerConfig("password_encryption", "scram-sha-256");
+            var builder = server(directory);
+            if (port > 0) {
+                builder.setPort(port);
+            }
             if (fresh) {
                 // initdb sets the superuser's password and scram in pg_hba.conf itself: no moment without a lock.
                 // zonky passes its "locale" settings to initdb as --key=value, after its own "-A trust", so ours win.
@@ -101,6 +103,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 database.lockTheDoor();
             }
             database.createDatabaseIfMissing();
+            database.watch();
             log.info("Embedded PostgreSQL serves {} on port {} (loopback, passwords in {}), data in {}", DATABASE,
                     postgres.getPort(), credentials.file(), directory);
             return database;
@@ -108,6 +111,82 @@ public final class EmbeddedDatabase implements AutoCloseable {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + directory + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * If the postmaster dies (killed, crashed), it is started again on the same port and data directory, so that
+     * the pool's new connections find it; the service answers 503 meanwhile. Should that fail for about a minute,
+     * the process exits with a message, for a supervisor to start the service again (docs/security.md).
+     */
+    private void watch() {
+        postmasterPid().flatMap(ProcessHandle::of).ifPresent(postmaster ->
+                postmaster.onExit().thenRunAsync(this::postmasterDied));
+    }
+
+    private java.util.Optional<Long> postmasterPid() {
+        try {
+            var lines = Files.readAllLines(directory.resolve("postmaster.pid"));
+            return lines.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Long.parseLong(lines.getFirst().strip()));
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private synchronized void postmasterDied() {
+        if (closing) {
+            return;
+        }
+        log.error("The embedded PostgreSQL in {} stopped unexpectedly; starting it again on port {}", directory, port);
+        for (int attempt = 1; attempt <= RESTART_ATTEMPTS && !closing; attempt++) {
+            try {
+                Thread.sleep(Math.min(attempt, 5) * 1000L); // its backends need a moment to notice and go
+                try {
+                    postgres.close(); // releases the data directory's lock; the server itself is gone
+                } catch (IOException | RuntimeException ignored) {
+                    // nothing left to stop
+                }
+                postgres = restartedServer();
+                watch();
+                log.warn("The embedded PostgreSQL in {} runs again on port {} (attempt {})", directory, port, attempt);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                log.warn("Starting the embedded PostgreSQL again failed (attempt {} of {}): {}", attempt,
+                        RESTART_ATTEMPTS, e.getMessage());
+            }
+        }
+        if (!closing) {
+            log.error("The embedded PostgreSQL in {} could not be started again; stopping the service so that its "
+                    + "supervisor starts it afresh", directory);
+            System.exit(70);
+        }
+    }
+
+    private EmbeddedPostgres restartedServer() throws IOException {
+        OrphanedPostmaster.stopIfAny(directory);
+        return server(directory)
+                .setPort(port)
+                .setConnectConfig("password", credentials.superuserPassword())
+                .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
+                .start();
+    }
+
+    /** The server as it always runs: durable commits, loopback only, no Unix socket, scram passwords. */
+    private static EmbeddedPostgres.Builder server(Path directory) {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(directory)
+                .setCleanDataDirectory(false)
+                .setServerConfig("max_connections", "100")
+                // zonky's builder turns synchronous_commit off by default (it is made for tests): a commit would
+                // then be acknowledged before it is on disk, and a crash could lose it
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("listen_addresses", "localhost")
+                .setServerConfig("unix_socket_directories", "")
+                .setServerConfig("password_encryption", "scram-sha-256");
     }
 
     /** Whether pg_hba.conf lets nobody in without a password. */
@@ -215,6 +294,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         try {
             postgres.close();
         } catch (IOException e) {

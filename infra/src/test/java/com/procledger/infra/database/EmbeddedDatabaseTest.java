@@ -108,6 +108,30 @@ class EmbeddedDatabaseTest {
         }
     }
 
+    @Test
+    void aPostmasterThatDiesIsStartedAgainOnTheSamePortWithItsData() throws Exception {
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDir)) {
+            try (var connection = DriverManager.getConnection(database.jdbcUrl())) {
+                connection.createStatement().execute("CREATE TABLE kept (v TEXT); INSERT INTO kept VALUES ('still here')");
+            }
+            long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).getFirst().strip());
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // kill -9
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            String value = null;
+            while (value == null && System.nanoTime() < deadline) {
+                try (var connection = DriverManager.getConnection(database.jdbcUrl());
+                     var rows = connection.createStatement().executeQuery("SELECT v FROM kept")) {
+                    value = rows.next() ? rows.getString(1) : null;
+                } catch (SQLException notYet) {
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(value).isEqualTo("still here");
+            assertThat(Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).getFirst().strip()))
+                    .isNotEqualTo(pid);
+        }
+    }
+
     private static void assertRefused(EmbeddedDatabase database, String role, String password) {
         assertThatThrownBy(() -> DriverManager.getConnection(database.url(role), role, password).close())
                 .as("%s with password '%s'", role, password)
