@@ -28,6 +28,18 @@ public class ProcLedgerApplication {
             System.out.println("secrets keyset now has " + keyset.rotate() + " keys; the newest seals from now on");
             return;
         }
+        if (args.length > 0 && args[0].equals("rotate-ledger-key")) {
+            // with the service stopped: the next start publishes the new key and retires the old one
+            var dataDir = java.nio.file.Path.of(System.getenv().getOrDefault("PROCLEDGER_DATA_DIR", "./data"));
+            String configured = System.getenv().getOrDefault("PROCLEDGER_LEDGER_SIGNING_KEY_FILE", "");
+            var file = configured.isBlank()
+                    ? dataDir.toAbsolutePath().normalize().resolve("keys").resolve("ledger-signing-ed25519.pem")
+                    : java.nio.file.Path.of(configured);
+            String keyId = com.procledger.infra.ledger.LedgerSigner.rotate(file);
+            System.out.println("checkpoints will be signed with the new ledger key " + keyId + " (" + file + ") once the "
+                    + "service starts; the old key is kept beside it and stays published, so its checkpoints verify");
+            return;
+        }
         // A procurement ledger phones nobody: no usage reporting, no console advertisement.
         System.setProperty("axoniq.update-checker.disabled", "true");
         System.setProperty("disable-axoniq-console-message", "true");

@@ -214,7 +214,8 @@ class ExportHttpTest extends HttpTestSupport {
         assertThat(bundle.statusCode()).isEqualTo(200);
         assertThat(bundle.headers().firstValue("Content-Type")).hasValue("application/zip");
         Map<String, byte[]> entries = unzip(bundle.body());
-        assertThat(entries).containsOnlyKeys("checkpoints.json", "public-key.pem", "events.ndjson", "manifest.json");
+        assertThat(entries).containsOnlyKeys("checkpoints.json", "public-key.pem", "keys.json", "events.ndjson",
+                "manifest.json");
         JsonNode manifest = JSON.readTree(entries.get("manifest.json"));
         List<String> events = new String(entries.get("events.ndjson"), StandardCharsets.UTF_8).lines().toList();
         assertThat(manifest.get("tenantId").asString()).isEqualTo(tenant.id.toString());
@@ -229,6 +230,35 @@ class ExportHttpTest extends HttpTestSupport {
         assertThat(report.get("valid").asBoolean()).isTrue();
         assertThat(report.get("events").asLong()).isEqualTo(events.size());
         assertThat(report.get("checkpointsMatched").asInt()).isEqualTo(manifest.get("checkpoints").asInt());
+        long lastCheckpoint = 0;
+        for (JsonNode checkpoint : JSON.readTree(entries.get("checkpoints.json")).get("items")) {
+            lastCheckpoint = Math.max(lastCheckpoint, checkpoint.get("ledgerSeq").asLong());
+        }
+        // the export's own access events come after the last checkpoint: chained, but signed by nobody yet
+        assertThat(report.get("uncoveredEvents").asLong()).isEqualTo(events.size() - lastCheckpoint).isPositive();
+
+        // keys pinned by the verifier win over the bundle's own: the published keys verify, a stranger's do not
+        Path keys = Files.writeString(files.resolve("keys.json"), get("/api/ledger/keys", null).body());
+        assertThat(verify("--bundle", file.toString(), "--keys", keys.toString()).exit()).isZero();
+        Path stranger = Files.writeString(files.resolve("stranger.pem"),
+                com.procledger.infra.ledger.LedgerSigner.generate().publicKeyPem());
+        Run pinned = verify("--bundle", file.toString(), "--public-key", stranger.toString());
+        assertThat(pinned.exit()).as(pinned.out() + pinned.err()).isEqualTo(1);
+        assertThat(JSON.readTree(pinned.out()).get("reason").asString()).contains("not one of the ledger keys");
+
+        // a manifest that does not describe its events (events removed from the end, say) is caught
+        var saidMore = new LinkedHashMap<>(entries);
+        var bigger = (tools.jackson.databind.node.ObjectNode) JSON.readTree(entries.get("manifest.json"));
+        bigger.put("events", events.size() + 3);
+        bigger.put("headSeq", events.size() + 3);
+        saidMore.put("manifest.json", JSON.writeValueAsBytes(bigger));
+        Run short_ = verify("--bundle", Files.write(files.resolve("short.zip"), zip(saidMore)).toString());
+        assertThat(short_.exit()).as(short_.out() + short_.err()).isEqualTo(1);
+        assertThat(JSON.readTree(short_.out()).get("reason").asString()).contains("manifest");
+        var otherTenant = (tools.jackson.databind.node.ObjectNode) JSON.readTree(entries.get("manifest.json"));
+        otherTenant.put("tenantId", java.util.UUID.randomUUID().toString());
+        saidMore.put("manifest.json", JSON.writeValueAsBytes(otherTenant));
+        assertThat(verify("--bundle", Files.write(files.resolve("other.zip"), zip(saidMore)).toString()).exit()).isEqualTo(1);
 
         // add one space to one event's payload and zip it again
         int target = events.size() / 2;

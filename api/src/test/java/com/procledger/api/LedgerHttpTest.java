@@ -189,9 +189,37 @@ class LedgerHttpTest extends HttpTestSupport {
         String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(openssl.waitFor()).as(output).isZero();
         assertThat(output).contains("Signature Verified Successfully");
-        assertThat(Files.readString(message)).startsWith("procledger-checkpoint-v1\ntenant_id=" + tenant.id);
+        assertThat(Files.readString(message)).startsWith("procledger-checkpoint-v2\ntenant_id=" + tenant.id)
+                .contains("\nprev_ledger_seq=").contains("\nprev_signature_sha256=");
         assertThat(Base64.getEncoder().encodeToString(Files.readAllBytes(signature)))
                 .isEqualTo(Base64.getEncoder().encodeToString(checkpoint.signature()));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    com.procledger.infra.ledger.LedgerKeys ledgerKeys;
+    @org.springframework.beans.factory.annotation.Autowired
+    javax.sql.DataSource dataSource;
+
+    @Test
+    void checkpointsOfSeveralInstancesOnOneDatabaseVerifyEverywhere() {
+        TestTenant tenant = newTenant();
+        String compliance = tenant.addUser("compliance", List.of("COMPLIANCE"));
+        assertThat(post(tenant.path("/ledger/checkpoints"), compliance, null).status()).isIn(200, 201);
+        // a second instance behind the same load balancer: its own data directory, so its own key, registered on start
+        var other = LedgerSigner.generate();
+        ledgerKeys.register(other, java.time.Instant.now());
+        tenant.raise("3.00");
+        var secondInstance = new com.procledger.infra.ledger.LedgerCheckpoints(dataSource, other, java.time.Clock.systemUTC());
+        assertThat(secondInstance.take(tenant.id)).hasValueSatisfying(taken -> assertThat(taken.created()).isTrue());
+        tenant.raise("4.00");
+        assertThat(post(tenant.path("/ledger/checkpoints"), compliance, null).status()).isEqualTo(201);
+
+        JsonNode report = get(tenant.path("/ledger/verify"), compliance).json();
+        assertThat(report.get("valid").asBoolean()).as(report.toString()).isTrue();
+        assertThat(report.get("checkpointsMatched").asInt()).isGreaterThanOrEqualTo(3);
+        List<String> published = new ArrayList<>();
+        get("/api/ledger/keys", null).json().get("keys").forEach(key -> published.add(key.get("keyId").asString()));
+        assertThat(published).contains(other.keyId(), get("/api/ledger/public-key", null).header("Key-Id"));
     }
 
     private record Run(int exit, String out, String err) {

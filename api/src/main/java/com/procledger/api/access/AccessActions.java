@@ -80,10 +80,12 @@ public final class AccessActions {
             new Endpoint("GET", "/api/investigations/{jobId}", "investigation.read-across-tenants"),
             new Endpoint("GET", "/api/investigations/{jobId}/timeline", "investigation.timeline-across-tenants"),
             new Endpoint("POST", "/api/admin/projections/{name}/rebuild", "read-model.rebuild"),
-            new Endpoint("GET", "/api/admin/projections/{name}", "read-model.rebuild-status"));
+            new Endpoint("GET", "/api/admin/projections/{name}", "read-model.rebuild-status"),
+            new Endpoint("GET", "/api/admin/dead-letters", "read-model.dead-letters"),
+            new Endpoint("POST", "/api/admin/dead-letters/{name}/retry", "read-model.dead-letters-retry"));
 
     /** Paths that are public and hold no tenant data: not recorded. */
-    public static final List<String> NOT_RECORDED = List.of("/api/ledger/public-key");
+    public static final List<String> NOT_RECORDED = List.of("/api/ledger/public-key", "/api/ledger/keys");
 
     private static final List<Map.Entry<Endpoint, PathPattern>> PARSED = ENDPOINTS.stream()
             .map(endpoint -> Map.entry(endpoint, endpoint.parsed())).toList();

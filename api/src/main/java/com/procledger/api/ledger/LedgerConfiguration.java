@@ -6,6 +6,7 @@ import com.procledger.domain.tenant.Tenant;
 import com.procledger.api.ProcLedgerProperties;
 import com.procledger.infra.ledger.LedgerCheckpoints;
 import com.procledger.infra.ledger.LedgerEventStorageEngine;
+import com.procledger.infra.ledger.LedgerKeys;
 import com.procledger.infra.ledger.LedgerReader;
 import com.procledger.infra.ledger.LedgerSigner;
 import com.procledger.infra.ledger.LedgerSerializer;
@@ -104,17 +105,40 @@ public class LedgerConfiguration {
                 .build();
     }
 
+    /** Where the signing key is: configured, or generated into the data directory. */
+    public static Path signingKeyFile(ProcLedgerProperties properties) {
+        String configured = properties.ledger().signingKeyFile();
+        return configured != null && !configured.isBlank() ? Path.of(configured)
+                : properties.dataDir().toAbsolutePath().normalize().resolve("keys").resolve("ledger-signing-ed25519.pem");
+    }
+
     @Bean
     LedgerSigner ledgerSigner(ProcLedgerProperties properties) {
-        String configured = properties.ledger().signingKeyFile();
-        Path file = configured != null && !configured.isBlank() ? Path.of(configured) : properties.dataDir().toAbsolutePath().normalize().resolve("keys").resolve("ledger-signing-ed25519.pem");
+        Path file = signingKeyFile(properties);
         LedgerSigner signer = LedgerSigner.loadOrCreate(file);
         log.info("Checkpoints are signed with Ed25519 key {} ({})", signer.keyId(), file);
         return signer;
     }
 
+    /**
+     * Every key that signs is published where all instances and verifiers find it: this instance's on start, and
+     * keys rotated away from its key file marked as retired (ADR 0017).
+     */
     @Bean
-    LedgerCheckpoints ledgerCheckpoints(DataSource dataSource, LedgerSigner signer, Clock clock) {
+    @DependsOn("flywayInitializer")
+    LedgerKeys ledgerKeys(DataSource dataSource, LedgerSigner signer, ProcLedgerProperties properties, Clock clock) {
+        var keys = new LedgerKeys(dataSource);
+        keys.register(signer, clock.instant());
+        LedgerSigner.retiredBeside(signingKeyFile(properties)).forEach((keyId, at) -> {
+            if (!keyId.equals(signer.keyId()) && keys.retire(keyId, at)) {
+                log.info("Ledger key {} was rotated away; it no longer signs (its checkpoints still verify)", keyId);
+            }
+        });
+        return keys;
+    }
+
+    @Bean
+    LedgerCheckpoints ledgerCheckpoints(DataSource dataSource, LedgerSigner signer, Clock clock, LedgerKeys keys) {
         return new LedgerCheckpoints(dataSource, signer, clock);
     }
 

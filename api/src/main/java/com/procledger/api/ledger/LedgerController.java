@@ -8,6 +8,7 @@ import com.procledger.infra.ledger.LedgerCheckpoints;
 import com.procledger.infra.ledger.LedgerExport;
 import com.procledger.infra.ledger.LedgerExport.CheckpointLine;
 import com.procledger.infra.ledger.LedgerReader;
+import com.procledger.infra.ledger.LedgerKeys;
 import com.procledger.infra.ledger.LedgerSigner;
 import com.procledger.infra.ledger.PipelinedVerification;
 import org.springframework.http.HttpHeaders;
@@ -44,17 +45,38 @@ public class LedgerController {
     public static final String BUNDLE_CHECKPOINTS = "checkpoints.json";
     public static final String BUNDLE_PUBLIC_KEY = "public-key.pem";
     public static final String BUNDLE_MANIFEST = "manifest.json";
+    public static final String BUNDLE_KEYS = "keys.json";
 
     private final LedgerReader reader;
     private final LedgerCheckpoints checkpoints;
     private final LedgerSigner signer;
+    private final LedgerKeys keys;
     private final JsonMapper json;
 
-    public LedgerController(LedgerReader reader, LedgerCheckpoints checkpoints, LedgerSigner signer, JsonMapper json) {
+    public LedgerController(LedgerReader reader, LedgerCheckpoints checkpoints, LedgerSigner signer, LedgerKeys keys,
+                            JsonMapper json) {
         this.reader = reader;
         this.checkpoints = checkpoints;
         this.signer = signer;
+        this.keys = keys;
         this.json = json;
+    }
+
+    /** A signing key as published: {@code validUntil} absent while it still signs. */
+    public record PublishedKey(String keyId, String algorithm, String publicKey, String validFrom, String validUntil) {
+        static PublishedKey of(LedgerKeys.Key key) {
+            return new PublishedKey(key.keyId(), key.algorithm(), key.publicKey(), key.validFrom().toString(),
+                    key.validUntil() == null ? null : key.validUntil().toString());
+        }
+    }
+
+    public record Keys(List<PublishedKey> keys) {
+    }
+
+    /** Every key that ever signed checkpoints, of every instance: a checkpoint verifies against the key it names. */
+    @GetMapping("/api/ledger/keys")
+    public Keys keys() {
+        return new Keys(keys.all().stream().map(PublishedKey::of).toList());
     }
 
     public record Items<T>(List<T> items) {
@@ -88,7 +110,7 @@ public class LedgerController {
 
     /** What the bundle says about itself, written last (after the events were counted). */
     public record BundleManifest(UUID tenantId, String exportedAt, long events, long headSeq, String keyId,
-                                 int checkpoints, String verifyWith) {
+                                 int checkpoints, List<String> keyIds, String verifyWith) {
     }
 
     /**
@@ -108,6 +130,10 @@ public class LedgerController {
             zip.putNextEntry(new ZipEntry(BUNDLE_PUBLIC_KEY));
             zip.write(signer.publicKeyPem().getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
+            List<PublishedKey> published = keys.all().stream().map(PublishedKey::of).toList();
+            zip.putNextEntry(new ZipEntry(BUNDLE_KEYS));
+            zip.write(json.writeValueAsBytes(new Keys(published)));
+            zip.closeEntry();
             zip.putNextEntry(new ZipEntry(BUNDLE_EVENTS));
             long[] countAndHead = new long[2];
             try {
@@ -126,6 +152,7 @@ public class LedgerController {
             zip.putNextEntry(new ZipEntry(BUNDLE_MANIFEST));
             zip.write(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(new BundleManifest(tenantId,
                     Instant.now().toString(), countAndHead[0], countAndHead[1], signer.keyId(), lines.size(),
+                    published.stream().map(PublishedKey::keyId).toList(),
                     "java -jar procledger.jar " + VerifyLedgerCommand.NAME + " --bundle THIS_FILE.zip")));
             zip.closeEntry();
             zip.finish();
@@ -140,7 +167,7 @@ public class LedgerController {
     public ChainVerifier.Report verify(@PathVariable UUID tenantId, Caller caller) throws Exception {
         caller.requireMemberWithRole(tenantId, Role.COMPLIANCE);
         return reader.inSnapshot(snapshot -> PipelinedVerification.run(snapshot, tenantId,
-                new ChainVerifier(checkpoints.all(tenantId), signer.publicKey())));
+                new ChainVerifier(checkpoints.all(tenantId), keys.byId())));
     }
 
     /** Signs the current head: 201 with a new checkpoint, or 200 with the latest when nothing was added since. */

@@ -28,20 +28,58 @@ public final class ChainVerifier {
     private long firstInvalidSeq = Long.MAX_VALUE;
     private String reason;
 
+    /** With one ledger key: every checkpoint must be signed by it. */
     public ChainVerifier(Collection<Checkpoint> checkpoints, PublicKey ledgerKey) {
+        this(checkpoints, Map.of(LedgerSigner.keyIdOf(ledgerKey), ledgerKey));
+    }
+
+    /**
+     * With the ledger's keys by id (every key that ever signed, {@link LedgerKeys}): each checkpoint must be signed by
+     * the key it names, and one of format 2 must name the checkpoint before it (ledger_seq and signature hash), so
+     * that a removed checkpoint is noticed.
+     */
+    public ChainVerifier(Collection<Checkpoint> checkpoints, Map<String, PublicKey> ledgerKeys) {
         this.checkpointCount = checkpoints.size();
-        for (Checkpoint checkpoint : checkpoints) {
-            if (!checkpoint.signatureValid(ledgerKey)) {
+        List<Checkpoint> ordered = new ArrayList<>(checkpoints);
+        ordered.sort(Comparator.comparingLong(Checkpoint::ledgerSeq));
+        Checkpoint previous = null;
+        for (Checkpoint checkpoint : ordered) {
+            PublicKey key = ledgerKeys.get(checkpoint.keyId());
+            if (key == null || !checkpoint.signatureValid(key)) {
                 invalid(checkpoint.ledgerSeq(), "the checkpoint at ledger_seq " + checkpoint.ledgerSeq()
-                        + " is not signed by the ledger key " + LedgerSigner.keyIdOf(ledgerKey));
+                        + (key == null ? " names key " + checkpoint.keyId() + ", which is not one of the ledger keys "
+                        + ledgerKeys.keySet() : " is not signed by the ledger key " + checkpoint.keyId()));
+            } else if (checkpoint.format() >= 2 && !linksTo(checkpoint, previous)) {
+                invalid(checkpoint.ledgerSeq(), "the checkpoint at ledger_seq " + checkpoint.ledgerSeq()
+                        + " follows the checkpoint at ledger_seq " + checkpoint.prevLedgerSeq()
+                        + ", which is missing or not the one it signed");
+                this.checkpoints.put(checkpoint.ledgerSeq(), checkpoint);
             } else {
                 this.checkpoints.put(checkpoint.ledgerSeq(), checkpoint);
             }
+            previous = checkpoint;
         }
     }
 
+    private static boolean linksTo(Checkpoint checkpoint, Checkpoint previous) {
+        if (previous == null) {
+            return checkpoint.prevLedgerSeq() == 0 && Arrays.equals(checkpoint.prevSignatureSha256(), Checkpoint.NO_PREVIOUS);
+        }
+        return checkpoint.prevLedgerSeq() == previous.ledgerSeq()
+                && Arrays.equals(checkpoint.prevSignatureSha256(), previous.signatureSha256());
+    }
+
+    /** The highest ledger_seq a valid checkpoint covers, 0 for none: events after it are covered by no signature. */
+    public synchronized long lastCheckpointSeq() {
+        return checkpoints.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+
+    /**
+     * {@code uncoveredEvents}: how many events at the end no signed checkpoint covers yet (they are chained, but a
+     * rewrite of them, with every hash recomputed, could not be told from the original).
+     */
     public record Report(boolean valid, long events, long headSeq, String headHash, Long firstInvalidSeq,
-                         String reason, int checkpoints, int checkpointsMatched) {
+                         String reason, int checkpoints, int checkpointsMatched, long uncoveredEvents) {
     }
 
     /** Checks the whole chain in one pass: events from ledger_seq 1 on, in order. */
@@ -159,7 +197,8 @@ public final class ChainVerifier {
         }
         boolean valid = firstInvalidSeq == Long.MAX_VALUE;
         return new Report(valid, events, lastSeq, broken || lastSeq == 0 ? null : LedgerHashing.hex(running),
-                valid ? null : firstInvalidSeq, reason, checkpointCount, checkpointsMatched);
+                valid ? null : firstInvalidSeq, reason, checkpointCount, checkpointsMatched,
+                Math.max(0, lastSeq - lastCheckpointSeq()));
     }
 
     private synchronized void invalid(long seq, String why) {

@@ -19,11 +19,14 @@ public class LedgerCheckpoints {
     private final JdbcTemplate jdbc;
     private final LedgerSigner signer;
     private final Clock clock;
+    private final org.springframework.transaction.support.TransactionTemplate transactions;
 
     public LedgerCheckpoints(DataSource dataSource, LedgerSigner signer, Clock clock) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.signer = signer;
         this.clock = clock;
+        this.transactions = new org.springframework.transaction.support.TransactionTemplate(
+                new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource));
     }
 
     /** A tenant due for a checkpoint, with where its ledger stands and when it was last checkpointed. */
@@ -35,6 +38,15 @@ public class LedgerCheckpoints {
      * covers the head now, and whether it was created by this call. Empty when the tenant has no events.
      */
     public Optional<Taken> take(UUID tenantId) {
+        // one checkpoint of a tenant at a time, across instances: each names the one before it
+        return transactions.execute(status -> {
+            jdbc.queryForObject("SELECT pg_advisory_xact_lock(hashtextextended('procledger-checkpoint:' || ?, 0))",
+                    Object.class, tenantId.toString());
+            return takeLocked(tenantId);
+        });
+    }
+
+    private Optional<Taken> takeLocked(UUID tenantId) {
         var heads = jdbc.query("""
                 SELECT h.last_seq, e.hash FROM ledger_tenant_heads h
                 JOIN ledger_events e ON e.tenant_id = h.tenant_id AND e.ledger_seq = h.last_seq
@@ -49,15 +61,20 @@ public class LedgerCheckpoints {
             return Optional.of(new Taken(latest.get(), false));
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        byte[] signature = signer.sign(Checkpoint.message(tenantId, seq, hash, now, signer.keyId()));
+        long prevSeq = latest.map(Checkpoint::ledgerSeq).orElse(0L);
+        byte[] prevSignature = latest.map(Checkpoint::signatureSha256).orElse(Checkpoint.NO_PREVIOUS);
+        byte[] signature = signer.sign(Checkpoint.message(tenantId, seq, hash, now, signer.keyId(), prevSeq, prevSignature));
         int inserted = jdbc.update("""
-                INSERT INTO ledger_checkpoints (tenant_id, ledger_seq, head_hash, signed_at, key_id, signature)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-                tenantId, seq, hash, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), signer.keyId(), signature);
+                INSERT INTO ledger_checkpoints (tenant_id, ledger_seq, head_hash, signed_at, key_id, signature, format,
+                                                prev_ledger_seq, prev_signature_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, 2, ?, ?) ON CONFLICT DO NOTHING""",
+                tenantId, seq, hash, OffsetDateTime.ofInstant(now, ZoneOffset.UTC), signer.keyId(), signature,
+                prevSeq, prevSignature);
         if (inserted == 0) {
             return latest(tenantId).map(existing -> new Taken(existing, false));
         }
-        return Optional.of(new Taken(new Checkpoint(tenantId, seq, hash, now, signer.keyId(), signature), true));
+        return Optional.of(new Taken(new Checkpoint(tenantId, seq, hash, now, signer.keyId(), signature, 2, prevSeq,
+                prevSignature), true));
     }
 
     public record Taken(Checkpoint checkpoint, boolean created) {
@@ -89,5 +106,6 @@ public class LedgerCheckpoints {
 
     private static final RowMapper<Checkpoint> MAPPER = (rs, i) -> new Checkpoint(rs.getObject("tenant_id", UUID.class),
             rs.getLong("ledger_seq"), rs.getBytes("head_hash"), rs.getObject("signed_at", OffsetDateTime.class).toInstant(),
-            rs.getString("key_id"), rs.getBytes("signature"));
+            rs.getString("key_id"), rs.getBytes("signature"), rs.getInt("format"), rs.getLong("prev_ledger_seq"),
+            rs.getBytes("prev_signature_sha256"));
 }

@@ -19,8 +19,9 @@ public final class LedgerExport {
                             String metadata, String payload, String prevHash, String hash) {
     }
 
+    /** {@code format} 1 has no link to the checkpoint before ({@code prevLedgerSeq}, {@code prevSignatureSha256} null). */
     public record CheckpointLine(UUID tenantId, long ledgerSeq, String headHash, String signedAt, String signature,
-                                 String keyId) {
+                                 String keyId, Integer format, Long prevLedgerSeq, String prevSignatureSha256) {
     }
 
     public static EventLine line(LedgerRecord r) {
@@ -36,12 +37,17 @@ public final class LedgerExport {
     }
 
     public static CheckpointLine line(Checkpoint c) {
+        boolean linked = c.format() >= 2;
         return new CheckpointLine(c.tenantId(), c.ledgerSeq(), LedgerHashing.hex(c.headHash()),
-                LedgerHashing.time(c.signedAt()), Base64.getEncoder().encodeToString(c.signature()), c.keyId());
+                LedgerHashing.time(c.signedAt()), Base64.getEncoder().encodeToString(c.signature()), c.keyId(),
+                c.format(), linked ? c.prevLedgerSeq() : null, linked ? LedgerHashing.hex(c.prevSignatureSha256()) : null);
     }
 
     public static Checkpoint checkpoint(CheckpointLine l) {
+        int format = l.format() == null ? 1 : l.format();
         return new Checkpoint(l.tenantId(), l.ledgerSeq(), LedgerHashing.unhex(l.headHash()), Instant.parse(l.signedAt()),
-                l.keyId(), Base64.getDecoder().decode(l.signature()));
+                l.keyId(), Base64.getDecoder().decode(l.signature()), format,
+                l.prevLedgerSeq() == null ? 0 : l.prevLedgerSeq(),
+                l.prevSignatureSha256() == null ? null : LedgerHashing.unhex(l.prevSignatureSha256()));
     }
 }

@@ -60,6 +60,47 @@ public final class LedgerSigner {
         }
     }
 
+    /**
+     * Replaces the key at {@code file} by a new one, keeping the old one beside it as
+     * {@code <file>.retired-<keyId>} (with the service stopped: the next start registers the new key and marks
+     * the retired one as no longer signing). Returns the new key's id.
+     */
+    public static String rotate(Path file) {
+        try {
+            LedgerSigner old = loadOrCreate(file);
+            Path retired = file.resolveSibling(file.getFileName() + RETIRED + old.keyId());
+            Files.copy(file, retired, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            Files.delete(file);
+            return loadOrCreate(file).keyId();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not rotate the ledger signing key " + file, e);
+        }
+    }
+
+    /** Suffix of a rotated-away key file, before its key id. */
+    public static final String RETIRED = ".retired-";
+
+    /** The ids of the keys rotated away from {@code file}, with when (the retired file's time). */
+    public static java.util.Map<String, java.time.Instant> retiredBeside(Path file) {
+        var retired = new java.util.TreeMap<String, java.time.Instant>();
+        Path dir = file.toAbsolutePath().getParent();
+        String prefix = file.getFileName() + RETIRED;
+        if (dir == null || !Files.isDirectory(dir)) {
+            return retired;
+        }
+        try (var files = Files.list(dir)) {
+            for (Path candidate : files.toList()) {
+                String name = candidate.getFileName().toString();
+                if (name.startsWith(prefix)) {
+                    retired.put(name.substring(prefix.length()), Files.getLastModifiedTime(candidate).toInstant());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return retired;
+    }
+
     public static LedgerSigner generate() {
         try {
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();

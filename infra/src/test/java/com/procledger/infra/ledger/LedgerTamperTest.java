@@ -275,4 +275,71 @@ class LedgerTamperTest {
         assertThat(report.events()).isEqualTo(200);
         assertThat(report.checkpointsMatched()).isEqualTo(1);
     }
+
+    @Test
+    void checkpointsSignedBeforeAndAfterAKeyRotationBothVerifyAgainstTheKeysTheyName() throws Exception {
+        UUID tenant = chainOf(4);
+        checkpoints.take(tenant);
+        var rotated = LedgerSigner.generate(); // the key after a rotation, or a second instance's own key
+        var afterRotation = new LedgerCheckpoints(dataSource, rotated, Clock.systemUTC());
+        chainOn(tenant, 4, 3);
+        afterRotation.take(tenant);
+        chainOn(tenant, 7, 2);
+        checkpoints.take(tenant);
+        var all = checkpoints.all(tenant);
+        assertThat(all).extracting(Checkpoint::keyId).containsExactly(signer.keyId(), rotated.keyId(), signer.keyId());
+
+        var keys = java.util.Map.of(signer.keyId(), signer.publicKey(), rotated.keyId(), rotated.publicKey());
+        var report = new LedgerReader(dataSource).inSnapshot(snapshot -> PipelinedVerification.run(snapshot, tenant,
+                new ChainVerifier(all, keys), 1));
+        assertThat(report.valid()).as(report.reason()).isTrue();
+        assertThat(report.checkpointsMatched()).isEqualTo(3);
+        // with only the old key, the new key's checkpoint is not trusted: the key it names is unknown
+        var oneKey = new LedgerReader(dataSource).inSnapshot(snapshot -> PipelinedVerification.run(snapshot, tenant,
+                new ChainVerifier(all, signer.publicKey()), 1));
+        assertThat(oneKey.valid()).isFalse();
+        assertThat(oneKey.firstInvalidSeq()).isEqualTo(7);
+    }
+
+    @Test
+    void aCheckpointRemovedFromBetweenTwoOthersIsNoticed() throws Exception {
+        UUID tenant = chainOf(3);
+        checkpoints.take(tenant);
+        chainOn(tenant, 3, 3);
+        checkpoints.take(tenant);
+        chainOn(tenant, 6, 3);
+        checkpoints.take(tenant);
+        assertThat(checkpoints.all(tenant)).extracting(Checkpoint::ledgerSeq).containsExactly(3L, 6L, 9L);
+        assertThat(checkpoints.all(tenant).get(2).prevLedgerSeq()).isEqualTo(6);
+        assertThat(verify(tenant).valid()).isTrue();
+
+        asSuperuser("DELETE FROM ledger_checkpoints" + where(tenant, 6));
+        var report = verify(tenant);
+        assertThat(report.valid()).isFalse();
+        assertThat(report.firstInvalidSeq()).isEqualTo(9);
+        assertThat(report.reason()).contains("follows the checkpoint at ledger_seq 6");
+    }
+
+    /** Appends {@code n} more events to the tenant's one aggregate chain, after {@code existing} events. */
+    static void chainOn(UUID tenant, int existing, int n) {
+        UUID aggregate = UUID.randomUUID();
+        for (int seq = 0; seq < n; seq++) {
+            long s = seq;
+            tx.executeWithoutResult(status -> engine.appendEvents(new GenericDomainEventMessage<>("Requisition",
+                    aggregate.toString(), s, new RequisitionCancelled(aggregate, tenant, UUID.randomUUID(), "more " + (existing + s)))));
+        }
+    }
+
+    @Test
+    void rotatingTheKeyFileKeepsTheOldKeyBesideIt(@org.junit.jupiter.api.io.TempDir Path keys) {
+        Path file = keys.resolve("ledger-signing-ed25519.pem");
+        String first = LedgerSigner.loadOrCreate(file).keyId();
+        String second = LedgerSigner.rotate(file);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(LedgerSigner.loadOrCreate(file).keyId()).isEqualTo(second);
+        assertThat(LedgerSigner.retiredBeside(file)).containsOnlyKeys(first);
+        String third = LedgerSigner.rotate(file);
+        assertThat(LedgerSigner.retiredBeside(file)).containsOnlyKeys(first, second);
+        assertThat(third).isNotIn(first, second);
+    }
 }
