@@ -37,7 +37,7 @@ public class BootstrapOperator implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        if (registration.isRegistered(EMAIL)) {
+        if (registration.isRegistered(com.procledger.domain.tenant.TenantScoped.PLATFORM, EMAIL)) {
             return;
         }
         boolean generated = configuredPassword == null || configuredPassword.isBlank();

@@ -21,6 +21,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** Sign-in: email and password for a short-lived bearer token. */
@@ -50,9 +52,16 @@ public class TokenController {
         this.decoyHash = passwords.encode(UUID.randomUUID().toString());
     }
 
+    /**
+     * {@code tenantId} names the organisation to sign in to; needed only where the email has accounts in several
+     * (an address is unique per tenant). The platform operator signs in without it.
+     */
     public record TokenRequest(@NotNull @Size(max = 254) String email, @NotNull @Size(max = 1024) String password,
-                               @Size(max = 16) String totp) {
+                               @Size(max = 16) String totp, UUID tenantId) {
     }
+
+    /** More accounts than this under one email (in as many tenants) are not tried without a tenant. */
+    private static final int MAX_ACCOUNTS_PER_EMAIL = 10;
 
     public record TokenResponse(@JsonProperty("access_token") String accessToken,
                                 @JsonProperty("token_type") String tokenType,
@@ -65,10 +74,16 @@ public class TokenController {
 
     @PostMapping("/token")
     public ResponseEntity<?> token(@Valid @RequestBody TokenRequest request, HttpServletRequest http) {
-        var user = users.findByEmail(request.email().strip());
+        String email = request.email().strip();
+        List<UserAccounts.UserAccount> candidates = request.tenantId() != null
+                ? users.findByEmail(request.tenantId(), email).stream().toList()
+                : users.withEmail(email, MAX_ACCOUNTS_PER_EMAIL);
         var access = AccessContext.of(http);
-        access.resource("account:" + request.email().strip());
-        user.ifPresent(account -> access.identify(account.id().toString(), account.tenantId(), null));
+        access.resource("account:" + email);
+        if (candidates.size() == 1) {
+            var account = candidates.getFirst();
+            access.identify(account.id().toString(), account.tenantId(), null);
+        }
         // counted before the password is checked, so simultaneous guesses cannot outrun the threshold
         var wait = throttle.reserve(request.email(), http.getRemoteAddr());
         if (wait.isPresent()) {
@@ -76,13 +91,29 @@ public class TokenController {
             return problem(HttpStatus.TOO_MANY_REQUESTS, "too many failed sign-ins; try again in " + seconds + " s",
                     Long.toString(seconds));
         }
-        String hash = user.map(UserAccounts.UserAccount::passwordHash).orElse(decoyHash);
-        boolean matches = passwords.matches(request.password(), hash);
-        // a deactivated account gets the same answer as a wrong password
-        if (user.isEmpty() || !matches || !user.get().active()) {
+        // the password is checked against every account of the address (a decoy when there is none): only one it
+        // opens may sign in; a deactivated account gets the same answer as a wrong password
+        List<UserAccounts.UserAccount> opened = new ArrayList<>();
+        if (candidates.isEmpty()) {
+            passwords.matches(request.password(), decoyHash);
+        }
+        for (var candidate : candidates) {
+            if (passwords.matches(request.password(), candidate.passwordHash()) && candidate.active()) {
+                opened.add(candidate);
+            }
+        }
+        if (opened.isEmpty()) {
             throttle.failed(request.email(), http.getRemoteAddr());
             return unauthorized("invalid email or password");
         }
+        if (opened.size() > 1) {
+            // only the holder of the password learns that it opens accounts in several organisations
+            throttle.released(request.email(), http.getRemoteAddr());
+            return problem(HttpStatus.BAD_REQUEST, "this email and password open accounts in several organisations: "
+                    + "send tenantId to choose one", null);
+        }
+        var user = java.util.Optional.of(opened.getFirst());
+        access.identify(user.get().id().toString(), user.get().tenantId(), null);
         if (mfa.enabled(user.get().id())) {
             if (request.totp() == null || request.totp().isBlank()) {
                 // the password was right: saying that a second factor is needed gives nothing away

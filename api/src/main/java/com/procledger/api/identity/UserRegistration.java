@@ -55,10 +55,11 @@ public class UserRegistration {
         transaction.executeWithoutResult(status -> {
             int claimed = jdbc.update("""
                     INSERT INTO identity_email_claims (email, user_id, tenant_id) VALUES (?, ?, ?)
-                    ON CONFLICT (email) DO NOTHING""", email, userId, user.tenantId());
+                    ON CONFLICT (tenant_id, email) DO NOTHING""", email, userId, user.tenantId());
             // the same user claiming again is a retried request that died after its commit, not a second account
-            if (claimed == 0 && !userId.equals(jdbc.query("SELECT user_id FROM identity_email_claims WHERE email = ?",
-                    rs -> rs.next() ? rs.getObject(1, UUID.class) : null, email))) {
+            if (claimed == 0 && !userId.equals(jdbc.query(
+                    "SELECT user_id FROM identity_email_claims WHERE tenant_id = ? AND email = ?",
+                    rs -> rs.next() ? rs.getObject(1, UUID.class) : null, user.tenantId(), email))) {
                 throw new EmailTaken(email);
             }
             commands.send(new RegisterUser(userId, user.tenantId(), email, user.name(), hash, user.roles(),
@@ -67,9 +68,10 @@ public class UserRegistration {
         return userId;
     }
 
-    public boolean isRegistered(String email) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM identity_email_claims WHERE email = ?)",
-                Boolean.class, email.toLowerCase(Locale.ROOT)));
+    public boolean isRegistered(UUID tenantId, String email) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM identity_email_claims WHERE tenant_id = ? AND email = ?)",
+                Boolean.class, tenantId, email.toLowerCase(Locale.ROOT)));
     }
 
     public void checkPassword(String password) {
@@ -84,10 +86,10 @@ public class UserRegistration {
         }
     }
 
-    /** The address belongs to an account already (in this tenant or another). */
+    /** The address belongs to an account of this tenant already (other tenants' addresses are never told). */
     public static final class EmailTaken extends RuntimeException {
         EmailTaken(String email) {
-            super("the email address " + email + " is already registered", null, false, false);
+            super("the email address " + email + " is already registered in this tenant", null, false, false);
         }
     }
 }

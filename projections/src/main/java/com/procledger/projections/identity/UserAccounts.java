@@ -67,8 +67,19 @@ public class UserAccounts {
         jdbc.execute("TRUNCATE user_account");
     }
 
-    public Optional<UserAccount> findByEmail(String email) {
-        return jdbc.query(COLUMNS + "WHERE email = ?", MAPPER, email.toLowerCase(Locale.ROOT)).stream().findFirst();
+    /**
+     * The accounts with this email, in any tenant (an address is unique only within its tenant), at most
+     * {@code limit} of them.
+     */
+    public List<UserAccount> withEmail(String email, int limit) {
+        return jdbc.query(COLUMNS + "WHERE email = ? ORDER BY created_at, user_id LIMIT ?", MAPPER,
+                email.toLowerCase(Locale.ROOT), limit);
+    }
+
+    /** The account with this email in this tenant. */
+    public Optional<UserAccount> findByEmail(UUID tenantId, String email) {
+        return jdbc.query(COLUMNS + "WHERE tenant_id = ? AND email = ?", MAPPER, tenantId, email.toLowerCase(Locale.ROOT))
+                .stream().findFirst();
     }
 
     public Optional<UserAccount> find(UUID userId) {
