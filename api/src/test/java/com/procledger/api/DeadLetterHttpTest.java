@@ -37,6 +37,8 @@ class DeadLetterHttpTest extends HttpTestSupport {
     PlatformTransactionManager transactions;
     @Autowired
     EmbeddedDatabase database;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     @Test
     void givenEventsNoReadModelCanStore_whenOthersWrite_thenTheyAreServedAndTheOperatorRetriesAfterAFix() {
@@ -89,6 +91,7 @@ class DeadLetterHttpTest extends HttpTestSupport {
             assertThat(lettersOf(parked, blocked)).singleElement()
                     .satisfies(letter -> assertThat(letter.get("cause").asString()).contains("refused by a test trigger"));
             assertThat(parked.json().get("counts").get("requisitions").asLong()).isGreaterThanOrEqualTo(3);
+        assertThat(meters.get("procledger.read_model.dead_letters").gauge().value()).isGreaterThanOrEqualTo(3);
             assertThat(parked.body()).doesNotContain("Poison", refused); // ids and causes, never the content
             // every read model at once, too
         Response all = get("/api/admin/dead-letters?limit=1000", operatorToken);
