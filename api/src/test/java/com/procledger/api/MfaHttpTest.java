@@ -93,18 +93,30 @@ class MfaHttpTest extends HttpTestSupport {
         assertThat(denied).isEqualTo(5);
     }
 
-    @Test
-    void confirmingASecondFactorEndsEverySessionOpenedWithThePasswordAloneButTheOneThatConfirmed() {
-        TestTenant tenant = newTenant();
-        String email = "mfa-sessions-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+    /** A new REQUESTER of the tenant, signed in: its email. */
+    String newRequester(TestTenant tenant, String prefix) {
+        String email = prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
         assertThat(post(tenant.path("/users"), tenant.admin, Map.of("email", email, "name", "Mo", "password", PASSWORD,
                 "roles", List.of("REQUESTER"))).status()).isEqualTo(201);
-        var laptop = signIn(email, null).json();
-        var stolen = signIn(email, null).json(); // a session someone else opened with the password
-        String token = laptop.get("access_token").asString();
+        return email;
+    }
+
+    /** Turns TOTP on for the session of {@code token}; returns the secret. */
+    byte[] turnOnTotp(String token) {
         byte[] secret = base32Decode(post("/api/me/mfa/totp", token, null).json().get("secret").asString());
         assertThat(post("/api/me/mfa/totp/confirm", token,
                 Map.of("code", Totp.code(secret, Totp.step(Instant.now()), 6))).status()).isEqualTo(200);
+        return secret;
+    }
+
+    @Test
+    void confirmingASecondFactorEndsEverySessionOpenedWithThePasswordAloneButTheOneThatConfirmed() {
+        TestTenant tenant = newTenant();
+        String email = newRequester(tenant, "mfa-sessions");
+        var laptop = signIn(email, null).json();
+        var stolen = signIn(email, null).json(); // a session someone else opened with the password
+        String token = laptop.get("access_token").asString();
+        turnOnTotp(token);
 
         assertThat(post("/api/auth/refresh", null, Map.of("refresh_token", stolen.get("refresh_token").asString()))
                 .status()).isEqualTo(401);
@@ -118,13 +130,8 @@ class MfaHttpTest extends HttpTestSupport {
     @Test
     void thirtySimultaneousWrongCodesWithTheRightPasswordGetAtMostTheThresholdChecked() throws Exception {
         TestTenant tenant = newTenant();
-        String email = "mfa-burst-" + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
-        assertThat(post(tenant.path("/users"), tenant.admin, Map.of("email", email, "name", "Mo", "password", PASSWORD,
-                "roles", List.of("REQUESTER"))).status()).isEqualTo(201);
-        String token = signIn(email, null).json().get("access_token").asString();
-        byte[] secret = base32Decode(post("/api/me/mfa/totp", token, null).json().get("secret").asString());
-        assertThat(post("/api/me/mfa/totp/confirm", token,
-                Map.of("code", Totp.code(secret, Totp.step(Instant.now()), 6))).status()).isEqualTo(200);
+        String email = newRequester(tenant, "mfa-burst");
+        byte[] secret = turnOnTotp(signIn(email, null).json().get("access_token").asString());
         String wrong = Totp.code(secret, Totp.step(Instant.now()) + 20, 6);
 
         List<Integer> statuses = PasswordPolicyHttpTest.simultaneously(30, i -> signIn(email, wrong).status());
