@@ -91,7 +91,7 @@ public class DatabaseConfiguration {
     }
 
     /**
-     * Every wait on the database is bounded (issue 21): a connection from the pool within {@code connectTimeout}
+     * Every wait on the database is bounded: a connection from the pool within {@code connectTimeout}
      * (then the request is answered 503), a new connection within two seconds, a read from its socket within the
      * statement time-out. A database that is gone costs a request about a second, not half a minute.
      */
