@@ -74,7 +74,7 @@ public class DatabaseConfiguration {
         var db = properties.db();
         var pool = new HikariDataSource();
         pool.setPoolName("procledger-migrations");
-        pool.setMaximumPoolSize(2);
+        pool.setMaximumPoolSize(4); // Flyway holds two (its lock, the migration) and its callbacks take another
         boundedWaits(pool, db); // health asks this pool too: it must say DOWN as fast as the service's own
         if (!db.external()) {
             EmbeddedDatabase database = embedded.getObject();

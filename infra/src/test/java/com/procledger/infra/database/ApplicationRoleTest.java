@@ -39,6 +39,38 @@ class ApplicationRoleTest {
         }
     }
 
+    @Test
+    void tablesOfLaterMigrationsGetTheirPrivilegesFromTheOneCallbackAndNothingMore() {
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dataDir);
+             HikariDataSource owner = new HikariDataSource()) {
+            owner.setJdbcUrl(database.jdbcUrl());
+            var jdbc = new JdbcTemplate(owner);
+            jdbc.execute("CREATE ROLE procledger_app_test LOGIN PASSWORD 'x'");
+            var flyway = Flyway.configure().dataSource(owner).placeholders(Map.of("app_role", "procledger_app_test")).load();
+            flyway.migrate();
+            flyway.migrate(); // the callback runs after every migrate, also with nothing to apply
+
+            // a table with no word on it: read, add, change, remove
+            for (String p : new String[]{"SELECT", "INSERT", "UPDATE", "DELETE"}) {
+                assertThat(privilege(jdbc, "dead_letter_entry", p)).as(p).isTrue();
+            }
+            assertThat(privilege(jdbc, "dead_letter_entry", "TRUNCATE")).isFalse();
+            // a table whose comment names its privileges gets those only
+            assertThat(privilege(jdbc, "ledger_signing_keys", "SELECT")).isTrue();
+            assertThat(privilege(jdbc, "ledger_signing_keys", "INSERT")).isTrue();
+            assertThat(privilege(jdbc, "ledger_signing_keys", "UPDATE")).isTrue();
+            assertThat(privilege(jdbc, "ledger_signing_keys", "DELETE")).isFalse();
+            // and what earlier migrations granted stays as it was: the ledger is only read and appended to
+            assertThat(privilege(jdbc, "ledger_events", "UPDATE")).isFalse();
+            assertThat(privilege(jdbc, "ledger_checkpoints", "DELETE")).isFalse();
+            // no table of the schema is left unreadable by the service
+            assertThat(jdbc.queryForList("""
+                    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v')
+                      AND NOT has_table_privilege('procledger_app_test', c.oid, 'SELECT')""", String.class)).isEmpty();
+        }
+    }
+
     private static boolean privilege(JdbcTemplate jdbc, String table, String privilege) {
         return Boolean.TRUE.equals(jdbc.queryForObject("SELECT has_table_privilege('procledger_app_test', ?, ?)",
                 Boolean.class, table, privilege));
