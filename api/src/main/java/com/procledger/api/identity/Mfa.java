@@ -1,5 +1,6 @@
 package com.procledger.api.identity;
 
+import com.procledger.infra.crypto.Sha256;
 import com.procledger.api.integration.SecretsKeyset;
 import com.procledger.domain.DomainException;
 import org.springframework.jdbc.core.JdbcTemplate;

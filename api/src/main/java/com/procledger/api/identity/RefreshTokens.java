@@ -1,5 +1,6 @@
 package com.procledger.api.identity;
 
+import com.procledger.infra.crypto.Sha256;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 

@@ -1,6 +1,6 @@
 package com.procledger.api.integration;
 
-import com.procledger.api.identity.Sha256;
+import com.procledger.infra.crypto.Sha256;
 import com.procledger.domain.identity.Role;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;

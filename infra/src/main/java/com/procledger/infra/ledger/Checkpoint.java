@@ -51,7 +51,7 @@ public record Checkpoint(UUID tenantId, long ledgerSeq, byte[] headHash, Instant
 
     /** The SHA-256 of this checkpoint's signature: what the next checkpoint names. */
     public byte[] signatureSha256() {
-        return LedgerHashing.sha256().digest(signature);
+        return com.procledger.infra.crypto.Sha256.of(signature);
     }
 
     public boolean signatureValid(PublicKey key) {

@@ -160,7 +160,7 @@ public final class LedgerSigner {
     }
 
     public static String keyIdOf(PublicKey key) {
-        return HexFormat.of().formatHex(LedgerHashing.sha256().digest(key.getEncoded())).substring(0, 16);
+        return HexFormat.of().formatHex(com.procledger.infra.crypto.Sha256.of(key.getEncoded())).substring(0, 16);
     }
 
     public static PublicKey readPublicKey(String pem) {
