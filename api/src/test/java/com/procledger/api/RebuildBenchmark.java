@@ -1,6 +1,6 @@
 package com.procledger.api;
 
-import com.procledger.api.ledger.Rebuilds;
+import com.procledger.projections.replay.Rebuilds;
 import com.procledger.infra.ledger.LedgerEventStorageEngine;
 
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package com.procledger.api;
 
-import com.procledger.api.database.ReplayJdbcTemplate;
+import com.procledger.projections.replay.ReplayJdbcTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.PlatformTransactionManager;

@@ -1,6 +1,6 @@
 package com.procledger.api;
 
-import com.procledger.api.ledger.TimeTravel;
+import com.procledger.projections.replay.TimeTravel;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

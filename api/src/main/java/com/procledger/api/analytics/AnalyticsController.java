@@ -1,7 +1,7 @@
 package com.procledger.api.analytics;
 
 import com.procledger.api.identity.Caller;
-import com.procledger.api.ledger.TimeTravel;
+import com.procledger.projections.replay.TimeTravel;
 import com.procledger.domain.identity.Role;
 import com.procledger.projections.analytics.SpendAnalytics;
 import com.procledger.projections.analytics.SpendAnalytics.GroupBy;

@@ -1,5 +1,6 @@
 package com.procledger.api.database;
 
+import com.procledger.projections.replay.ReplayJdbcTemplate;
 import com.procledger.api.ProcLedgerProperties;
 import com.procledger.infra.database.EmbeddedDatabase;
 import com.zaxxer.hikari.HikariDataSource;

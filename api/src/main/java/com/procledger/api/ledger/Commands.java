@@ -1,5 +1,6 @@
 package com.procledger.api.ledger;
 
+import com.procledger.projections.replay.ReadModelCatchUp;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.stereotype.Component;

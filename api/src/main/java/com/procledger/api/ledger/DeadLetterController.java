@@ -3,6 +3,7 @@ package com.procledger.api.ledger;
 import com.procledger.api.identity.Caller;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;
+import com.procledger.projections.replay.ParkedEvents;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,15 +18,15 @@ import java.util.Map;
 @RestController
 public class DeadLetterController {
 
-    private final DeadLetters.Parked parked;
+    private final ParkedEvents parked;
     private final EventProcessingConfiguration processing;
 
-    public DeadLetterController(DeadLetters.Parked parked, EventProcessingConfiguration processing) {
+    public DeadLetterController(ParkedEvents parked, EventProcessingConfiguration processing) {
         this.parked = parked;
         this.processing = processing;
     }
 
-    public record ParkedEvents(Map<String, Long> counts, List<DeadLetters.Parked.Letter> items) {
+    public record DeadLetterList(Map<String, Long> counts, List<ParkedEvents.Letter> items) {
     }
 
     public record Retried(String readModel, int cleared, long stillParked) {
@@ -33,13 +34,13 @@ public class DeadLetterController {
 
     /** Counts per read model, and the parked events themselves (ids, type, cause; never their content). */
     @GetMapping("/api/admin/dead-letters")
-    public ParkedEvents list(@RequestParam(required = false) String readModel,
+    public DeadLetterList list(@RequestParam(required = false) String readModel,
                              @RequestParam(defaultValue = "100") int limit, Caller caller) {
         caller.requireAnyRole(Role.OPERATOR);
         if (limit < 1 || limit > 1000) {
             throw new DomainException.Invalid("limit must be between 1 and 1000");
         }
-        return new ParkedEvents(parked.countsByReadModel(), parked.list(readModel, limit));
+        return new DeadLetterList(parked.countsByReadModel(), parked.list(readModel, limit));
     }
 
     @PostMapping("/api/admin/dead-letters/{readModel}/retry")

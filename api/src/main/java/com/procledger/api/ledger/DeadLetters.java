@@ -2,6 +2,7 @@ package com.procledger.api.ledger;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import com.procledger.projections.replay.ParkedEvents;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurerModule;
@@ -155,75 +156,18 @@ public class DeadLetters {
 
     /** What is parked, per read model: for the operator's endpoint and the gauge. */
     @Bean
-    Parked parkedDeadLetters(JdbcTemplate jdbc, ObjectProvider<MeterRegistry> meters) {
-        var parked = new Parked(jdbc);
-        meters.ifAvailable(registry -> Gauge.builder("procledger.read_model.dead_letters", parked, Parked::total)
+    ParkedEvents parkedDeadLetters(JdbcTemplate jdbc, ObjectProvider<MeterRegistry> meters) {
+        var parked = new ParkedEvents(jdbc);
+        meters.ifAvailable(registry -> Gauge.builder("procledger.read_model.dead_letters", parked, ParkedEvents::total)
                 .description("Events parked because a read model could not apply them").register(registry));
         return parked;
-    }
-
-    /** Reads the dead-letter table: never the payload, only what identifies the event and why it failed. */
-    public static final class Parked {
-
-        private final JdbcTemplate jdbc;
-
-        Parked(JdbcTemplate jdbc) {
-            this.jdbc = jdbc;
-        }
-
-        public record Letter(String readModel, String aggregateId, long sequenceIndex, String eventType,
-                             String eventId, Long ledgerSeq, Instant enqueuedAt, Instant lastTouched, String cause) {
-        }
-
-        public List<Letter> list(String readModel, int limit) {
-            return jdbc.query("""
-                    SELECT processingGroup, sequenceIdentifier, sequenceIndex, payloadType, eventIdentifier,
-                           convert_from(metaData, 'UTF8')::jsonb ->> 'ledgerSeq', enqueuedAt, lastTouched, causeMessage
-                    FROM dead_letter_entry WHERE ?::text IS NULL OR processingGroup = ?::text
-                    ORDER BY processingGroup, sequenceIdentifier, sequenceIndex LIMIT ?""",
-                    (rs, i) -> new Letter(rs.getString(1), rs.getString(2), rs.getLong(3), simpleName(rs.getString(4)),
-                            rs.getString(5), rs.getString(6) == null ? null : Long.valueOf(rs.getString(6)),
-                            instant(rs.getString(7)), instant(rs.getString(8)), rs.getString(9)),
-                    readModel, readModel, limit);
-        }
-
-        public Map<String, Long> countsByReadModel() {
-            var counts = new java.util.TreeMap<String, Long>();
-            jdbc.query("SELECT processingGroup, count(*) FROM dead_letter_entry GROUP BY processingGroup",
-                    (org.springframework.jdbc.core.RowCallbackHandler) rs -> counts.put(rs.getString(1), rs.getLong(2)));
-            return counts;
-        }
-
-        /** The ids of the events a read model parked: replays of it leave them out, as it did. */
-        public java.util.Set<String> eventIds(String readModel) {
-            return java.util.Set.copyOf(jdbc.queryForList(
-                    "SELECT eventIdentifier FROM dead_letter_entry WHERE processingGroup = ?", String.class, readModel));
-        }
-
-        List<String> aggregates(String readModel) {
-            return jdbc.queryForList("SELECT DISTINCT sequenceIdentifier FROM dead_letter_entry WHERE processingGroup = ?",
-                    String.class, readModel);
-        }
-
-        double total() {
-            Long count = jdbc.queryForObject("SELECT count(*) FROM dead_letter_entry", Long.class);
-            return count == null ? 0 : count;
-        }
-
-        private static String simpleName(String type) {
-            return type == null ? null : type.substring(Math.max(type.lastIndexOf('.'), type.lastIndexOf('$')) + 1);
-        }
-
-        private static Instant instant(String text) {
-            return text == null ? null : Instant.parse(text);
-        }
     }
 
     /**
      * Retries a read model's parked events, each parked aggregate once, in order: an aggregate whose events now
      * apply leaves the queue; one that still fails stays parked. Answers how many aggregates were cleared.
      */
-    public static int retry(EventProcessingConfiguration processing, Parked parked, String readModel) {
+    public static int retry(EventProcessingConfiguration processing, ParkedEvents parked, String readModel) {
         var processor = processing.sequencedDeadLetterProcessor(readModel)
                 .orElseThrow(() -> new com.procledger.domain.DomainException.NotFound("no read model " + readModel));
         int cleared = 0;

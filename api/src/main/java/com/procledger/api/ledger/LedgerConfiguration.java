@@ -147,6 +147,15 @@ public class LedgerConfiguration {
         return new LedgerReader(dataSource);
     }
 
+    /** Read-your-writes: answers wait until every read model has followed the ledger's business events. */
+    @Bean
+    com.procledger.projections.replay.ReadModelCatchUp readModelCatchUp(
+            org.axonframework.config.EventProcessingConfiguration processing, LedgerEventStorageEngine ledger,
+            ProcLedgerProperties properties) {
+        return new com.procledger.projections.replay.ReadModelCatchUp(processing,
+                () -> ledger.headPosition(LedgerEventStorageEngine.Tracked.BUSINESS), properties.http().readModelTimeout());
+    }
+
     @Bean
     CorrelationDataProvider messageOriginProvider() {
         return new MessageOriginProvider();

@@ -1,5 +1,6 @@
 package com.procledger.api.ledger;
 
+import com.procledger.projections.replay.Rebuilds;
 import com.procledger.api.identity.Caller;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;

@@ -1,7 +1,7 @@
 package com.procledger.api.requisition;
 
 import com.procledger.api.identity.Caller;
-import com.procledger.api.ledger.TimeTravel;
+import com.procledger.projections.replay.TimeTravel;
 import com.procledger.projections.approval.ApprovalInbox;
 import com.procledger.projections.approval.ApprovalInbox.InboxItem;
 import org.springframework.http.ResponseEntity;

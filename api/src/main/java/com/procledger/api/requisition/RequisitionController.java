@@ -3,7 +3,7 @@ package com.procledger.api.requisition;
 import com.procledger.api.http.ETags;
 import com.procledger.api.identity.Caller;
 import com.procledger.api.ledger.Commands;
-import com.procledger.api.ledger.TimeTravel;
+import com.procledger.projections.replay.TimeTravel;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;
 import com.procledger.domain.requisition.RequisitionCommands.ApproveRequisition;

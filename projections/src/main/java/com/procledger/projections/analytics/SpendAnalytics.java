@@ -35,6 +35,9 @@ import java.util.function.Consumer;
 public class SpendAnalytics {
 
     public static final String PROCESSING_GROUP = "spend-analytics";
+    /** This read model: its processing group and the tables it writes. */
+    public static final com.procledger.projections.ReadModel READ_MODEL =
+            new com.procledger.projections.ReadModel(PROCESSING_GROUP, java.util.List.of("spend_line", "approval_step_timing"));
 
     /** What spend can be grouped by. */
     public enum GroupBy {

@@ -32,6 +32,9 @@ import java.util.UUID;
 public class ApprovalInbox {
 
     public static final String PROCESSING_GROUP = "approval-inbox";
+    /** This read model: its processing group and the tables it writes. */
+    public static final com.procledger.projections.ReadModel READ_MODEL =
+            new com.procledger.projections.ReadModel(PROCESSING_GROUP, java.util.List.of("approval_inbox"));
 
     private final JdbcTemplate jdbc;
 

@@ -28,6 +28,9 @@ import java.util.UUID;
 public class UserAccounts {
 
     public static final String PROCESSING_GROUP = "users";
+    /** This read model: its processing group and the tables it writes. */
+    public static final com.procledger.projections.ReadModel READ_MODEL =
+            new com.procledger.projections.ReadModel(PROCESSING_GROUP, java.util.List.of("user_account"));
     private static final String COLUMNS = "SELECT user_id, tenant_id, email, name, password_hash, roles, department, created_at, "
             + "deactivated_at FROM user_account ";
 

@@ -39,6 +39,9 @@ import java.util.UUID;
 public class RequisitionHistory {
 
     public static final String PROCESSING_GROUP = "requisition-history";
+    /** This read model: its processing group and the tables it writes. */
+    public static final com.procledger.projections.ReadModel READ_MODEL =
+            new com.procledger.projections.ReadModel(PROCESSING_GROUP, java.util.List.of("requisition_history", "requisition_history_state"));
     /** Metadata key naming the user whose command produced the event. */
     public static final String ACTOR = "actor";
     private static final TypeReference<LinkedHashMap<String, String>> FIELDS = new TypeReference<>() {

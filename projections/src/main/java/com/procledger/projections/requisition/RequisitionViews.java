@@ -42,6 +42,9 @@ import java.util.function.Consumer;
 public class RequisitionViews {
 
     public static final String PROCESSING_GROUP = "requisitions";
+    /** This read model: its processing group and the tables it writes. */
+    public static final com.procledger.projections.ReadModel READ_MODEL =
+            new com.procledger.projections.ReadModel(PROCESSING_GROUP, java.util.List.of("requisition_view"));
     private static final TypeReference<List<LineView>> LINES = new TypeReference<>() {
     };
     private static final TypeReference<List<ApprovalStep>> ROUTE = new TypeReference<>() {

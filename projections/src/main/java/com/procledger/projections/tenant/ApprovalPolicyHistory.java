@@ -27,6 +27,9 @@ import java.util.UUID;
 public class ApprovalPolicyHistory {
 
     public static final String PROCESSING_GROUP = "approval-policy-history";
+    /** This read model: its processing group and the tables it writes. */
+    public static final com.procledger.projections.ReadModel READ_MODEL =
+            new com.procledger.projections.ReadModel(PROCESSING_GROUP, java.util.List.of("approval_policy_version"));
 
     private static final TypeReference<List<ApprovalStep>> STEPS = new TypeReference<>() {
     };

@@ -25,6 +25,9 @@ import java.util.UUID;
 public class Tenants {
 
     public static final String PROCESSING_GROUP = "tenants";
+    /** This read model: its processing group and the tables it writes. */
+    public static final com.procledger.projections.ReadModel READ_MODEL =
+            new com.procledger.projections.ReadModel(PROCESSING_GROUP, java.util.List.of("tenant_view"));
     private static final TypeReference<List<ApprovalStep>> STEPS = new TypeReference<>() {
     };
 

@@ -1,6 +1,5 @@
-package com.procledger.api.ledger;
+package com.procledger.projections.replay;
 
-import com.procledger.api.database.ReplayJdbcTemplate;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;

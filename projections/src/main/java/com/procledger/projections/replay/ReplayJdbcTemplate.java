@@ -1,4 +1,4 @@
-package com.procledger.api.database;
+package com.procledger.projections.replay;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 

@@ -1,4 +1,4 @@
-package com.procledger.api.ledger;
+package com.procledger.projections.replay;
 
 import com.procledger.domain.DomainException;
 import com.procledger.projections.analytics.SpendAnalytics;
@@ -43,17 +43,20 @@ public class TimeTravel {
     public static final String HEADER = "X-Ledger-As-Of";
 
     /** Which view to replay: only its projection runs, into copies of only its tables. */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     public enum View {
-        REQUISITIONS(RequisitionViews.PROCESSING_GROUP, List.of("requisition_view")),
-        APPROVAL_INBOX(ApprovalInbox.PROCESSING_GROUP, List.of("approval_inbox")),
-        SPEND(SpendAnalytics.PROCESSING_GROUP, List.of("spend_line", "approval_step_timing"));
+        REQUISITIONS(RequisitionViews.READ_MODEL),
+        APPROVAL_INBOX(ApprovalInbox.READ_MODEL),
+        SPEND(SpendAnalytics.READ_MODEL);
 
         private final String readModel;
         private final List<String> tables;
 
-        View(String readModel, List<String> tables) {
-            this.readModel = readModel;
-            this.tables = tables;
+        View(com.procledger.projections.ReadModel model) {
+            this.readModel = model.name();
+            this.tables = model.tables();
         }
     }
 
@@ -71,14 +74,14 @@ public class TimeTravel {
     private final TransactionTemplate transactions;
     private final LedgerReplay replay;
     private final ParallelReplay parallel;
-    private final DeadLetters.Parked parked;
+    private final ParkedEvents parked;
     private final Map<View, AnnotationEventHandlerAdapter> projections;
     private final BlockingQueue<String> freeSlots = new LinkedBlockingQueue<>(SLOTS);
 
     public TimeTravel(JdbcTemplate jdbc, PlatformTransactionManager transactions,
                       @Qualifier("eventSerializer") Serializer serializer, ParallelReplay parallel,
                       RequisitionViews requisitions, ApprovalInbox inbox, SpendAnalytics spend,
-                      DeadLetters.Parked parked) {
+                      ParkedEvents parked) {
         this.jdbc = jdbc;
         this.parked = parked;
         this.transactions = new TransactionTemplate(transactions);
@@ -103,7 +106,10 @@ public class TimeTravel {
             seq = Long.parseLong(asOf);
         } else {
             try {
-                time = com.procledger.api.http.StorableValues.requireStorable("asOf", Instant.parse(asOf));
+                time = Instant.parse(asOf);
+                if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
+                    throw new DomainException.Invalid("asOf must lie between the years 1 and 9999");
+                }
             } catch (DateTimeParseException e) {
                 throw new DomainException.Invalid("asOf must be a ledger_seq (a whole number) or an ISO-8601 time such as 2026-11-01T00:00:00Z");
             }

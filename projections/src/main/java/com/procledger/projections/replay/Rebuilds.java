@@ -1,4 +1,4 @@
-package com.procledger.api.ledger;
+package com.procledger.projections.replay;
 
 import com.procledger.domain.DomainException;
 import com.procledger.projections.analytics.SpendAnalytics;
@@ -53,7 +53,11 @@ public class Rebuilds implements AutoCloseable {
     private static final String SCHEMA = "procledger_rebuild";
 
     /** A rebuildable read model: its processing group, its projection and the tables it writes. */
+    /** A read model and the handler object that writes it. */
     private record ReadModel(String name, Object projection, List<String> tables) {
+        ReadModel(com.procledger.projections.ReadModel model, Object projection) {
+            this(model.name(), projection, model.tables());
+        }
     }
 
     public enum State { RUNNING, DONE, FAILED }
@@ -73,13 +77,13 @@ public class Rebuilds implements AutoCloseable {
     private final EventProcessingConfiguration processing;
     private final TokenStore tokens;
     private final ParallelReplay parallel;
-    private final DeadLetters.Parked parked;
+    private final ParkedEvents parked;
 
     public Rebuilds(DataSource dataSource, JdbcTemplate jdbc, PlatformTransactionManager transactions,
                     EventProcessingConfiguration processing, TokenStore tokens,
                     ParallelReplay parallel, Tenants tenants, UserAccounts users,
                     RequisitionViews requisitions, RequisitionHistory history, ApprovalInbox inbox,
-                    SpendAnalytics spend, ApprovalPolicyHistory policies, DeadLetters.Parked parked) {
+                    SpendAnalytics spend, ApprovalPolicyHistory policies, ParkedEvents parked) {
         this.dataSource = dataSource;
         this.parked = parked;
         this.jdbc = jdbc;
@@ -88,14 +92,13 @@ public class Rebuilds implements AutoCloseable {
         this.tokens = tokens;
         this.parallel = parallel;
         for (ReadModel model : List.of(
-                new ReadModel(Tenants.PROCESSING_GROUP, tenants, List.of("tenant_view")),
-                new ReadModel(UserAccounts.PROCESSING_GROUP, users, List.of("user_account")),
-                new ReadModel(RequisitionViews.PROCESSING_GROUP, requisitions, List.of("requisition_view")),
-                new ReadModel(RequisitionHistory.PROCESSING_GROUP, history,
-                        List.of("requisition_history", "requisition_history_state")),
-                new ReadModel(ApprovalInbox.PROCESSING_GROUP, inbox, List.of("approval_inbox")),
-                new ReadModel(SpendAnalytics.PROCESSING_GROUP, spend, List.of("spend_line", "approval_step_timing")),
-                new ReadModel(ApprovalPolicyHistory.PROCESSING_GROUP, policies, List.of("approval_policy_version")))) {
+                new ReadModel(Tenants.READ_MODEL, tenants),
+                new ReadModel(UserAccounts.READ_MODEL, users),
+                new ReadModel(RequisitionViews.READ_MODEL, requisitions),
+                new ReadModel(RequisitionHistory.READ_MODEL, history),
+                new ReadModel(ApprovalInbox.READ_MODEL, inbox),
+                new ReadModel(SpendAnalytics.READ_MODEL, spend),
+                new ReadModel(ApprovalPolicyHistory.READ_MODEL, policies))) {
             readModels.put(model.name(), model);
         }
     }

@@ -1,17 +1,15 @@
-package com.procledger.api.ledger;
+package com.procledger.projections.replay;
 
-import com.procledger.api.ProcLedgerProperties;
-import com.procledger.infra.ledger.LedgerEventStorageEngine;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.function.LongSupplier;
 
 /**
  * Read-your-writes for REST clients: after a command, its answer waits until every read model has processed the
@@ -19,25 +17,27 @@ import java.util.OptionalLong;
  * time-out here: the events are committed; only the answer may come before the read models show them (logged).
  * (The access log has no processor to wait for: the ledger's append keeps it, ADR 0013.)
  */
-@Component
 public class ReadModelCatchUp {
 
     private static final Logger log = LoggerFactory.getLogger(ReadModelCatchUp.class);
 
     private final EventProcessingConfiguration processing;
-    private final LedgerEventStorageEngine ledger;
+    private final LongSupplier ledgerHead;
     private final Duration timeout;
 
-    public ReadModelCatchUp(EventProcessingConfiguration processing, LedgerEventStorageEngine ledger,
-                            ProcLedgerProperties properties) {
+    /**
+     * @param ledgerHead the global position of the ledger's last business event (what the read models follow)
+     * @param timeout    how long an answer waits for them
+     */
+    public ReadModelCatchUp(EventProcessingConfiguration processing, LongSupplier ledgerHead, Duration timeout) {
         this.processing = processing;
-        this.ledger = ledger;
-        this.timeout = properties.http().readModelTimeout();
+        this.ledgerHead = ledgerHead;
+        this.timeout = timeout;
     }
 
     /** Waits until every read model has seen all committed events; false when the time-out came first. */
     public boolean await() {
-        long head = ledger.headPosition(LedgerEventStorageEngine.Tracked.BUSINESS);
+        long head = ledgerHead.getAsLong();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!allAt(head)) {
             if (System.nanoTime() > deadline) {

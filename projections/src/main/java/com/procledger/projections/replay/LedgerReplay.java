@@ -1,9 +1,8 @@
-package com.procledger.api.ledger;
+package com.procledger.projections.replay;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.procledger.domain.LedgerMetadata;
-import com.procledger.infra.ledger.LedgerSerializer;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -38,7 +37,8 @@ final class LedgerReplay {
     };
 
     private final Serializer serializer;
-    private final ObjectMapper metadataReader = LedgerSerializer.objectMapper();
+    /** Metadata is a flat JSON object of strings and numbers: a plain reader is enough. */
+    private final ObjectMapper metadataReader = new ObjectMapper();
 
     LedgerReplay(Serializer serializer) {
         this.serializer = serializer;
