@@ -6,6 +6,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** Dependencies point one way: api -> projections -> domain and api -> infra -> domain. */
 @AnalyzeClasses(packages = "com.procledger", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -23,4 +24,20 @@ class ModuleArchitectureTest {
     @ArchTest
     static final ArchRule infraKnowsOnlyTheDomain = noClasses().that().resideInAPackage("com.procledger.infra..")
             .should().dependOnClassesThat().resideInAnyPackage("com.procledger.api..", "com.procledger.projections..");
+
+    /** Read models are built from events; they never act (a replay would act again). */
+    @ArchTest
+    static final ArchRule projectionsSendNoCommands = noClasses().that().resideInAPackage("com.procledger.projections..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.axonframework.commandhandling..",
+                    "org.axonframework.modelling.command..");
+
+    @ArchTest
+    static final ArchRule domainFeaturesHaveNoCycles = slices().matching("com.procledger.domain.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule projectionFeaturesHaveNoCycles = slices().matching("com.procledger.projections.(*)..")
+            .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule infraFeaturesHaveNoCycles = slices().matching("com.procledger.infra.(*)..").should().beFreeOfCycles();
 }

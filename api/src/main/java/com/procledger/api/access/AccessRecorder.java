@@ -3,7 +3,7 @@ package com.procledger.api.access;
 import com.procledger.api.database.TenantScopedDataSource;
 import com.procledger.domain.access.AccessEvent.AccessOutcome;
 import com.procledger.domain.access.AccessEvent.AccessRecorded;
-import com.procledger.domain.tenant.TenantScoped;
+import com.procledger.domain.TenantScoped;
 import com.procledger.infra.ledger.GroupCommit;
 import com.procledger.projections.requisition.RequisitionViews;
 import com.procledger.projections.tenant.Tenants;

@@ -3,7 +3,7 @@ package com.procledger.api.identity;
 import com.procledger.api.ProcLedgerProperties;
 import com.procledger.api.ledger.Commands;
 import com.procledger.domain.identity.Role;
-import com.procledger.domain.tenant.TenantScoped;
+import com.procledger.domain.TenantScoped;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -37,7 +37,7 @@ public class BootstrapOperator implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        if (registration.isRegistered(com.procledger.domain.tenant.TenantScoped.PLATFORM, EMAIL)) {
+        if (registration.isRegistered(com.procledger.domain.TenantScoped.PLATFORM, EMAIL)) {
             return;
         }
         boolean generated = configuredPassword == null || configuredPassword.isBlank();

@@ -6,7 +6,7 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.procledger.domain.tenant.TenantScoped;
+import com.procledger.domain.TenantScoped;
 import com.procledger.projections.identity.UserAccounts;
 import com.procledger.projections.tenant.Tenants;
 import jakarta.validation.Valid;

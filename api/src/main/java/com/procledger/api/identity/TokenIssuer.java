@@ -64,7 +64,7 @@ public class TokenIssuer {
         if (mfaEnrolmentOnly) {
             claims.claim(MFA_ENROLMENT_ONLY, true);
         }
-        if (!user.tenantId().equals(com.procledger.domain.tenant.TenantScoped.PLATFORM)) {
+        if (!user.tenantId().equals(com.procledger.domain.TenantScoped.PLATFORM)) {
             claims.claim(TENANT, user.tenantId().toString());
         }
         String value = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(),

@@ -1,6 +1,6 @@
 package com.procledger.domain.access;
 
-import com.procledger.domain.tenant.TenantScoped;
+import com.procledger.domain.TenantScoped;
 
 import java.util.UUID;
 

@@ -5,7 +5,7 @@ import com.procledger.domain.identity.UserCommands.DeactivateUser;
 import com.procledger.domain.identity.UserCommands.RegisterUser;
 import com.procledger.domain.identity.UserEvent.UserDeactivated;
 import com.procledger.domain.identity.UserEvent.UserRegistered;
-import com.procledger.domain.tenant.TenantScoped;
+import com.procledger.domain.TenantScoped;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;

@@ -1,6 +1,6 @@
 package com.procledger.domain.identity;
 
-import com.procledger.domain.tenant.TenantScoped;
+import com.procledger.domain.TenantScoped;
 
 import java.util.Set;
 import java.util.UUID;

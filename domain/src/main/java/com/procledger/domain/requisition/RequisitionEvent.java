@@ -2,7 +2,7 @@ package com.procledger.domain.requisition;
 
 import com.procledger.domain.approval.ApprovalStep;
 import com.procledger.domain.identity.Role;
-import com.procledger.domain.tenant.TenantScoped;
+import com.procledger.domain.TenantScoped;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;

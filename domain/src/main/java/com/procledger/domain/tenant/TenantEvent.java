@@ -1,5 +1,6 @@
 package com.procledger.domain.tenant;
 
+import com.procledger.domain.TenantScoped;
 import com.procledger.domain.approval.ApprovalStep;
 
 import java.util.List;

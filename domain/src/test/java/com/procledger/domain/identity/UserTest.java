@@ -3,7 +3,7 @@ package com.procledger.domain.identity;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.UserCommands.RegisterUser;
 import com.procledger.domain.identity.UserEvent.UserRegistered;
-import com.procledger.domain.tenant.TenantScoped;
+import com.procledger.domain.TenantScoped;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.Test;
 

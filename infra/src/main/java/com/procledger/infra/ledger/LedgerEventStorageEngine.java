@@ -1,6 +1,6 @@
 package com.procledger.infra.ledger;
 
-import com.procledger.domain.tenant.TenantScoped;
+import com.procledger.domain.TenantScoped;
 
 import static com.procledger.domain.LedgerMetadata.LEDGER_SEQ;
 import static com.procledger.domain.LedgerMetadata.TENANT_ID;

@@ -1,4 +1,4 @@
-package com.procledger.domain.tenant;
+package com.procledger.domain;
 
 import java.util.UUID;
 
