@@ -40,4 +40,16 @@ class ModuleArchitectureTest {
 
     @ArchTest
     static final ArchRule infraFeaturesHaveNoCycles = slices().matching("com.procledger.infra.(*)..").should().beFreeOfCycles();
+
+    /**
+     * Controllers and filters map HTTP to the code that does the work; they run no SQL of their own (choosing the
+     * tenant a connection is scoped to, TenantScopedDataSource.runAs, is not SQL).
+     */
+    @ArchTest
+    static final ArchRule controllersAndFiltersRunNoSql = noClasses().that()
+            .areAnnotatedWith(org.springframework.web.bind.annotation.RestController.class)
+            .or().areAssignableTo(jakarta.servlet.Filter.class)
+            .should().dependOnClassesThat().areAssignableTo(org.springframework.jdbc.core.JdbcOperations.class)
+            .orShould().dependOnClassesThat().areAssignableTo(java.sql.Connection.class)
+            .orShould().dependOnClassesThat().areAssignableTo(java.sql.Statement.class);
 }

@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -46,14 +45,15 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     public static final String RECOVERING = IdempotencyFilter.class.getName() + ".recovering";
     private static final List<String> KEPT_HEADERS = List.of(HttpHeaders.LOCATION, HttpHeaders.ETAG, HttpHeaders.CONTENT_TYPE);
 
-    private final JdbcTemplate jdbc;
+    private final com.procledger.infra.idempotency.IdempotencyKeys keys;
     private final JsonMapper json;
     private final Problems problems;
 
     private final java.time.Duration lease;
 
-    public IdempotencyFilter(JdbcTemplate jdbc, JsonMapper json, Problems problems, java.time.Duration lease) {
-        this.jdbc = jdbc;
+    public IdempotencyFilter(com.procledger.infra.idempotency.IdempotencyKeys keys, JsonMapper json, Problems problems,
+                             java.time.Duration lease) {
+        this.keys = keys;
         this.json = json;
         this.problems = problems;
         this.lease = lease;
@@ -82,17 +82,11 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         }
         String scope = callerOf() + " " + request.getRequestURI();
         String hash = sha256(body);
-        int claimed = jdbc.update("""
-                INSERT INTO idempotency_keys (scope, key, request_hash, state) VALUES (?, ?, ?, 'PENDING')
-                ON CONFLICT DO NOTHING""", scope, key, hash);
+        boolean claimed = keys.claim(scope, key, hash);
         request.setAttribute(LEDGER_KEY, sha256((scope + "\n" + key).getBytes(StandardCharsets.UTF_8)));
-        if (claimed == 0) {
-            // created_at is when the key was last claimed: one pending for longer than the lease lost its request
-            int takenOver = jdbc.update("""
-                    UPDATE idempotency_keys SET created_at = now()
-                    WHERE scope = ? AND key = ? AND request_hash = ? AND state = 'PENDING'
-                      AND created_at < now() - make_interval(secs => ?)""", scope, key, hash, lease.toSeconds());
-            if (takenOver == 0) {
+        if (!claimed) {
+            // a key pending for longer than the lease lost its request: this retry takes it over
+            if (!keys.takeOverAbandoned(scope, key, hash, lease)) {
                 replay(scope, key, hash, request, response);
                 return;
             }
@@ -110,15 +104,12 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                         headers.put(name, value);
                     }
                 }
-                jdbc.update("""
-                        UPDATE idempotency_keys SET state = 'DONE', status = ?, headers = ?::jsonb, body = ?
-                        WHERE scope = ? AND key = ?""",
-                        wrapped.getStatus(), json.writeValueAsString(headers), wrapped.getContentAsByteArray(), scope, key);
+                keys.keep(scope, key, wrapped.getStatus(), json.writeValueAsString(headers), wrapped.getContentAsByteArray());
                 kept = true;
             }
         } finally {
             if (!kept) {
-                jdbc.update("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'PENDING'", scope, key);
+                keys.release(scope, key);
             }
             wrapped.copyBodyToResponse();
         }
@@ -126,31 +117,30 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     private void replay(String scope, String key, String hash, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        var rows = jdbc.queryForList("SELECT request_hash, state, status, headers::text AS headers, body FROM idempotency_keys "
-                + "WHERE scope = ? AND key = ?", scope, key);
-        if (rows.isEmpty()) {
+        var found = keys.find(scope, key);
+        if (found.isEmpty()) {
             problems.write(response, HttpStatus.CONFLICT, "a request with this " + HEADER
                     + " has just failed; retry", request.getRequestURI());
             return;
         }
-        var row = rows.get(0);
-        if (!hash.equals(row.get("request_hash"))) {
+        var row = found.get();
+        if (!hash.equals(row.requestHash())) {
             problems.write(response, HttpStatus.UNPROCESSABLE_CONTENT, "this " + HEADER
                     + " was used for a different request", request.getRequestURI());
             return;
         }
-        if ("PENDING".equals(row.get("state"))) {
+        if (row.pending()) {
             response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, lease.toSeconds())));
             problems.write(response, HttpStatus.CONFLICT, "a request with this " + HEADER
                     + " is still being processed", request.getRequestURI());
             return;
         }
-        response.setStatus((Integer) row.get("status"));
-        Map<String, String> headers = json.readValue((String) row.get("headers"), new TypeReference<Map<String, String>>() {
+        response.setStatus(row.status());
+        Map<String, String> headers = json.readValue(row.headersJson(), new TypeReference<Map<String, String>>() {
         });
         headers.forEach(response::setHeader);
         response.setHeader("Idempotent-Replayed", "true");
-        byte[] body = (byte[]) row.get("body");
+        byte[] body = row.body();
         if (body != null) {
             response.getOutputStream().write(body);
         }

@@ -55,8 +55,9 @@ import java.util.Map;
 public class SecurityConfiguration implements WebMvcConfigurer {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, Problems problems, JdbcTemplate jdbc, JsonMapper json,
-                            ProcLedgerProperties properties, ApiKeys apiKeys)
+    SecurityFilterChain api(HttpSecurity http, JwtDecoder decoder, Problems problems, JsonMapper json,
+                            ProcLedgerProperties properties, ApiKeys apiKeys,
+                            com.procledger.infra.idempotency.IdempotencyKeys idempotencyKeys)
             throws Exception {
         var authorities = new JwtGrantedAuthoritiesConverter();
         authorities.setAuthoritiesClaimName(TokenIssuer.ROLES);
@@ -96,7 +97,8 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                 .addFilterAfter(RateLimitFilter.byToken(limiter, properties.rateLimit(), problems), AccessIdentityFilter.class)
                 .addFilterAfter(new MfaEnrolmentFilter(problems), AccessIdentityFilter.class)
                 .addFilterAfter(new com.procledger.api.tenant.TenantScopeFilter(), AccessIdentityFilter.class)
-                .addFilterAfter(new IdempotencyFilter(jdbc, json, problems, properties.http().idempotencyLease()), AuthorizationFilter.class);
+                .addFilterAfter(new IdempotencyFilter(idempotencyKeys, json, problems,
+                        properties.http().idempotencyLease()), AuthorizationFilter.class);
         return http.build();
     }
 
@@ -109,6 +111,11 @@ public class SecurityConfiguration implements WebMvcConfigurer {
     JwtEncoder jwtEncoder(KeyPair keys) {
         var key = new RSAKey.Builder((RSAPublicKey) keys.getPublic()).privateKey((RSAPrivateKey) keys.getPrivate()).build();
         return new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(key)));
+    }
+
+    @Bean
+    com.procledger.infra.idempotency.IdempotencyKeys idempotencyKeys(javax.sql.DataSource dataSource) {
+        return new com.procledger.infra.idempotency.IdempotencyKeys(dataSource);
     }
 
     @Bean
