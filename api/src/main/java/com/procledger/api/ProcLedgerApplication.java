@@ -22,7 +22,7 @@ public class ProcLedgerApplication {
         if (args.length > 0 && args[0].equals("rotate-secrets-key")) {
             // with the service stopped: the running service holds the keyset it read at start
             var dataDir = java.nio.file.Path.of(System.getenv().getOrDefault("PROCLEDGER_DATA_DIR", "./data"));
-            var keyset = com.procledger.api.integration.SecretsKeyset.open(dataDir.toAbsolutePath().normalize().resolve("keys"),
+            var keyset = com.procledger.infra.secrets.SecretsKeyset.open(dataDir.toAbsolutePath().normalize().resolve("keys"),
                     System.getenv().getOrDefault("PROCLEDGER_SECRETS_PASSPHRASE", ""),
                     System.getenv().getOrDefault("PROCLEDGER_SECRETS_KEY_FILE", ""));
             System.out.println("secrets keyset now has " + keyset.rotate() + " keys; the newest seals from now on");

@@ -1,6 +1,6 @@
 package com.procledger.api;
 
-import com.procledger.api.integration.TenantSecrets;
+import com.procledger.infra.secrets.TenantSecrets;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -1,6 +1,6 @@
 package com.procledger.api;
 
-import com.procledger.api.identity.Totp;
+import com.procledger.infra.identity.Totp;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;

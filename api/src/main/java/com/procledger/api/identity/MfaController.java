@@ -1,5 +1,7 @@
 package com.procledger.api.identity;
 
+import com.procledger.infra.identity.Mfa;
+import com.procledger.infra.identity.RefreshTokens;
 import com.procledger.domain.DomainException;
 import com.procledger.projections.identity.UserAccounts;
 import jakarta.validation.Valid;

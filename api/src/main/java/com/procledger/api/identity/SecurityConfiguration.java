@@ -1,5 +1,9 @@
 package com.procledger.api.identity;
 
+import com.procledger.infra.identity.LoginThrottle;
+import com.procledger.infra.identity.RefreshTokens;
+import com.procledger.infra.identity.TokenKeys;
+import com.procledger.infra.identity.TokenRevocations;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
@@ -34,7 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import com.procledger.api.access.AccessIdentityFilter;
 import com.procledger.api.integration.ApiKeyAuthenticationFilter;
-import com.procledger.api.integration.ApiKeys;
+import com.procledger.infra.identity.ApiKeys;
 import com.procledger.api.http.RateLimitFilter;
 import com.procledger.api.http.RateLimiter;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
@@ -119,6 +123,13 @@ public class SecurityConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
+    com.procledger.infra.identity.Mfa mfa(JdbcTemplate jdbc, org.springframework.transaction.PlatformTransactionManager transactions,
+                                          Clock clock, com.procledger.infra.secrets.SecretsKeyset keyset) {
+        return new com.procledger.infra.identity.Mfa(jdbc,
+                new org.springframework.transaction.support.TransactionTemplate(transactions), clock, keyset);
+    }
+
+    @Bean
     TokenRevocations tokenRevocations(JdbcTemplate jdbc, Clock clock) {
         return new TokenRevocations(jdbc, clock);
     }
@@ -141,7 +152,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
         var timestamps = new JwtTimestampValidator(Duration.ofSeconds(5));
         timestamps.setClock(clock);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(timestamps,
-                new JwtIssuerValidator(properties.tokens().issuer()), revocations));
+                new JwtIssuerValidator(properties.tokens().issuer()), new RevokedTokens(revocations)));
         return decoder;
     }
 

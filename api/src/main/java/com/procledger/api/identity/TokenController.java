@@ -1,5 +1,8 @@
 package com.procledger.api.identity;
 
+import com.procledger.infra.identity.LoginThrottle;
+import com.procledger.infra.identity.Mfa;
+import com.procledger.infra.identity.RefreshTokens;
 import com.procledger.api.access.AccessContext;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;

@@ -1,5 +1,6 @@
 package com.procledger.api.identity;
 
+import com.procledger.infra.identity.CommonPasswords;
 import com.procledger.api.ProcLedgerProperties;
 import com.procledger.api.ledger.Commands;
 import com.procledger.domain.DomainException;

@@ -1,5 +1,6 @@
 package com.procledger.api.integration;
 
+import com.procledger.infra.identity.ApiKeys;
 import com.procledger.api.http.Problems;
 import com.procledger.api.identity.TokenIssuer;
 import com.procledger.domain.identity.Role;

@@ -1,2 +1,2 @@
-/** How other systems reach a tenant's data: API keys, and the tenant's secrets for other systems, encrypted at rest. */
+/** How other systems reach a tenant: API keys and tenant secrets over HTTP (their stores are in infra). */
 package com.procledger.api.integration;

@@ -1,7 +1,8 @@
 package com.procledger.api.identity;
 
+import com.procledger.infra.identity.RefreshTokens;
+import com.procledger.infra.identity.TokenRevocations;
 import com.procledger.api.HttpTestSupport;
-import com.procledger.api.identity.LoginThrottleTest.TestClock;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,6 +22,30 @@ class RefreshTokensTest extends HttpTestSupport {
     JdbcTemplate jdbc;
     @Autowired
     PlatformTransactionManager transactions;
+
+    /** A clock the test moves. */
+    static final class TestClock extends java.time.Clock {
+        java.time.Instant now = java.time.Instant.parse("2026-11-22T10:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
 
     @Test
     void aSessionEndsTwelveHoursAfterSignInHoweverOftenItIsRefreshed() {

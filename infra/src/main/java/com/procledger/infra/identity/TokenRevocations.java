@@ -1,10 +1,6 @@
-package com.procledger.api.identity;
+package com.procledger.infra.identity;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.oauth2.core.OAuth2Error;
-import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
-import org.springframework.security.oauth2.jwt.Jwt;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -19,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code token_revocations} and loaded from it at start, so a restart forgets nothing. One instance: a second one
  * would need to poll the table.
  */
-public class TokenRevocations implements OAuth2TokenValidator<Jwt> {
+public class TokenRevocations {
 
     public enum Kind { TOKEN, FAMILY, USER }
 
@@ -46,13 +42,14 @@ public class TokenRevocations implements OAuth2TokenValidator<Jwt> {
         notBefore.put(kind + ":" + subject, now);
     }
 
-    private boolean revoked(Jwt jwt) {
-        Object millis = jwt.getClaims().get(TokenIssuer.ISSUED_MS);
-        Instant issued = millis instanceof Number ms ? Instant.ofEpochMilli(ms.longValue())
-                : jwt.getIssuedAt() == null ? Instant.EPOCH : jwt.getIssuedAt();
-        return before(Kind.TOKEN, jwt.getId(), Instant.MIN)
-                || before(Kind.FAMILY, jwt.getClaimAsString(TokenIssuer.FAMILY), Instant.MIN)
-                || before(Kind.USER, jwt.getSubject(), issued);
+    /**
+     * Whether an access token is refused: itself or its refresh family revoked at all, or its user's tokens revoked
+     * at or after it was issued.
+     */
+    public boolean revoked(String tokenId, String familyId, String userId, Instant issued) {
+        return before(Kind.TOKEN, tokenId, Instant.MIN)
+                || before(Kind.FAMILY, familyId, Instant.MIN)
+                || before(Kind.USER, userId, issued);
     }
 
     /** Whether {@code subject} was revoked at or after {@code issued} (TOKEN and FAMILY: at all). */
@@ -66,12 +63,5 @@ public class TokenRevocations implements OAuth2TokenValidator<Jwt> {
 
     public boolean familyRevoked(String familyId) {
         return before(Kind.FAMILY, familyId, Instant.MIN);
-    }
-
-    @Override
-    public OAuth2TokenValidatorResult validate(Jwt jwt) {
-        return revoked(jwt)
-                ? OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "the token was revoked", null))
-                : OAuth2TokenValidatorResult.success();
     }
 }

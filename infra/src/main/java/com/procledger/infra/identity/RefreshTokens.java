@@ -1,4 +1,4 @@
-package com.procledger.api.identity;
+package com.procledger.infra.identity;
 
 import com.procledger.infra.crypto.Sha256;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -51,7 +51,7 @@ public class RefreshTokens {
     public static final class Refused extends RuntimeException {
         private final UUID userId;
 
-        Refused(String why, UUID userId) {
+        public Refused(String why, UUID userId) {
             super(why, null, false, false);
             this.userId = userId;
         }

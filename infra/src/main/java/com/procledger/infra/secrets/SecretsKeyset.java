@@ -1,4 +1,4 @@
-package com.procledger.api.integration;
+package com.procledger.infra.secrets;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;

@@ -1,7 +1,6 @@
-package com.procledger.api.integration;
+package com.procledger.infra.secrets;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,7 +12,6 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** A tenant's secrets for other systems, sealed at rest, bound to tenant and name; never answered back over REST. */
-@Component
 public class TenantSecrets {
 
     private final JdbcTemplate jdbc;

@@ -1,4 +1,4 @@
-package com.procledger.api.integration;
+package com.procledger.infra.secrets;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package com.procledger.api.identity;
+package com.procledger.infra.identity;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,9 +1,8 @@
-package com.procledger.api.integration;
+package com.procledger.infra.identity;
 
 import com.procledger.infra.crypto.Sha256;
 import com.procledger.domain.identity.Role;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -24,7 +23,6 @@ import java.util.UUID;
  * SHA-256; scoped to roles of the tenant; expiring; revocable. A key acts as a caller with those roles, named by
  * the key's id, and every use is an access event like any other request.
  */
-@Component
 public class ApiKeys {
 
     public static final String PREFIX = "plk_";

@@ -1,4 +1,4 @@
-package com.procledger.api.identity;
+package com.procledger.infra.identity;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,12 +18,12 @@ import java.security.spec.RSAPublicKeySpec;
  * The RSA key that signs access tokens (RS256). Generated on first start into {@code <dataDir>/keys}, readable by
  * the owner only, and reused after, so tokens outlive a restart.
  */
-final class TokenKeys {
+public final class TokenKeys {
 
     private TokenKeys() {
     }
 
-    static KeyPair loadOrCreate(Path dataDir) {
+    public static KeyPair loadOrCreate(Path dataDir) {
         Path file = dataDir.toAbsolutePath().normalize().resolve("keys").resolve("token-signing-rsa.p8");
         try {
             KeyFactory rsa = KeyFactory.getInstance("RSA");

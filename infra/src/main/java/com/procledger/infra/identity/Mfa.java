@@ -1,10 +1,9 @@
-package com.procledger.api.identity;
+package com.procledger.infra.identity;
 
 import com.procledger.infra.crypto.Sha256;
-import com.procledger.api.integration.SecretsKeyset;
+import com.procledger.infra.secrets.SecretsKeyset;
 import com.procledger.domain.DomainException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.net.URLEncoder;
@@ -22,7 +21,6 @@ import java.util.UUID;
  * (which also hands out ten single-use recovery codes), and the check at sign-in. Every code is accepted once:
  * the last accepted time step is kept, and a recovery code is marked used.
  */
-@Component
 public class Mfa {
 
     static final String ISSUER = "ProcLedger";

@@ -1,4 +1,4 @@
-package com.procledger.api.identity;
+package com.procledger.infra.identity;
 
 import org.junit.jupiter.api.Test;
 
