@@ -39,6 +39,9 @@ class ModuleArchitectureTest {
             .should().beFreeOfCycles();
 
     @ArchTest
+    static final ArchRule apiFeaturesHaveNoCycles = slices().matching("com.procledger.api.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
     static final ArchRule infraFeaturesHaveNoCycles = slices().matching("com.procledger.infra.(*)..").should().beFreeOfCycles();
 
     /**

@@ -1,6 +1,6 @@
 package com.procledger.api.access;
 
-import com.procledger.api.identity.Caller;
+import com.procledger.api.http.Caller;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.access.AccessEvent.AccessOutcome;
 import com.procledger.domain.identity.Role;

@@ -1,6 +1,6 @@
 package com.procledger.api.access;
 
-import com.procledger.api.identity.TokenIssuer;
+import com.procledger.api.http.Claims;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -23,7 +23,7 @@ public class AccessIdentityFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token) {
             var jwt = token.getToken();
-            String tenant = jwt.getClaimAsString(TokenIssuer.TENANT);
+            String tenant = jwt.getClaimAsString(Claims.TENANT);
             AccessContext.of(request).identify(jwt.getSubject(), tenant == null ? null : UUID.fromString(tenant),
                     jwt.getId());
         }

@@ -1,6 +1,6 @@
 package com.procledger.api.analytics;
 
-import com.procledger.api.identity.Caller;
+import com.procledger.api.http.Caller;
 import com.procledger.projections.replay.TimeTravel;
 import com.procledger.domain.identity.Role;
 import com.procledger.projections.analytics.SpendAnalytics;

@@ -2,7 +2,7 @@ package com.procledger.api.export;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.procledger.api.database.TenantScopedDataSource;
-import com.procledger.api.identity.Caller;
+import com.procledger.api.http.Caller;
 import com.procledger.domain.identity.Role;
 import com.procledger.domain.requisition.RequisitionStatus;
 import com.procledger.projections.analytics.SpendAnalytics;

@@ -1,6 +1,5 @@
 package com.procledger.api.http;
 
-import com.procledger.api.identity.UserRegistration;
 import com.procledger.domain.DomainException;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -50,11 +49,6 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             case DomainException.NotFound notFound -> HttpStatus.NOT_FOUND;
         };
         return problem(status, e.getMessage(), request);
-    }
-
-    @ExceptionHandler(UserRegistration.EmailTaken.class)
-    ResponseEntity<Object> emailTaken(UserRegistration.EmailTaken e, WebRequest request) {
-        return problem(HttpStatus.CONFLICT, e.getMessage(), request);
     }
 
     @ExceptionHandler(Unavailable.class)
@@ -107,7 +101,6 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     private ResponseEntity<Object> handle(Exception cause, WebRequest request) throws Exception {
         return switch (cause) {
             case DomainException d -> domain(d, request);
-            case UserRegistration.EmailTaken t -> emailTaken(t, request);
             case AggregateNotFoundException a -> notFound(a, request);
             case ConflictingAggregateVersionException c -> staleVersion(c, request);
             case ConcurrencyException c -> lostRace(c, request);

@@ -1,5 +1,7 @@
 package com.procledger.api.identity;
 
+import com.procledger.api.http.Caller;
+import com.procledger.api.http.Claims;
 import com.procledger.infra.identity.Mfa;
 import com.procledger.infra.identity.RefreshTokens;
 import com.procledger.domain.DomainException;
@@ -46,7 +48,7 @@ public class MfaController {
     public RecoveryCodes confirm(@Valid @RequestBody Confirmation body, Caller caller, @AuthenticationPrincipal Jwt jwt) {
         var codes = mfa.confirm(caller.userId(), body.code());
         // sessions opened with the password alone would outlive the second factor: only this one goes on
-        String family = jwt.getClaimAsString(TokenIssuer.FAMILY);
+        String family = jwt.getClaimAsString(Claims.FAMILY);
         refreshTokens.revokeOtherSessions(caller.userId(), family == null ? null : UUID.fromString(family));
         return new RecoveryCodes(codes);
     }

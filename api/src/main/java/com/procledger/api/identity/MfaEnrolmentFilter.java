@@ -1,5 +1,6 @@
 package com.procledger.api.identity;
 
+import com.procledger.api.http.Claims;
 import com.procledger.api.http.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -28,7 +29,7 @@ public class MfaEnrolmentFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token
-                && Boolean.TRUE.equals(token.getToken().getClaimAsBoolean(TokenIssuer.MFA_ENROLMENT_ONLY))) {
+                && Boolean.TRUE.equals(token.getToken().getClaimAsBoolean(Claims.MFA_ENROLMENT_ONLY))) {
             String path = request.getRequestURI();
             if (!path.startsWith("/api/me/mfa/") && !path.equals("/api/auth/logout")) {
                 problems.write(response, HttpStatus.FORBIDDEN, "your tenant requires two-factor sign-in: turn it on "

@@ -1,5 +1,6 @@
 package com.procledger.api.identity;
 
+import com.procledger.api.http.Claims;
 import com.procledger.infra.identity.TokenRevocations;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -9,20 +10,20 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import java.time.Instant;
 
 /** Refuses a bearer token that {@link TokenRevocations} says was revoked: the token, its family, or its user's. */
-final class RevokedTokens implements OAuth2TokenValidator<Jwt> {
+public final class RevokedTokens implements OAuth2TokenValidator<Jwt> {
 
     private final TokenRevocations revocations;
 
-    RevokedTokens(TokenRevocations revocations) {
+    public RevokedTokens(TokenRevocations revocations) {
         this.revocations = revocations;
     }
 
     @Override
     public OAuth2TokenValidatorResult validate(Jwt jwt) {
-        Object millis = jwt.getClaims().get(TokenIssuer.ISSUED_MS);
+        Object millis = jwt.getClaims().get(Claims.ISSUED_MS);
         Instant issued = millis instanceof Number ms ? Instant.ofEpochMilli(ms.longValue())
                 : jwt.getIssuedAt() == null ? Instant.EPOCH : jwt.getIssuedAt();
-        return revocations.revoked(jwt.getId(), jwt.getClaimAsString(TokenIssuer.FAMILY), jwt.getSubject(), issued)
+        return revocations.revoked(jwt.getId(), jwt.getClaimAsString(Claims.FAMILY), jwt.getSubject(), issued)
                 ? OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "the token was revoked", null))
                 : OAuth2TokenValidatorResult.success();
     }

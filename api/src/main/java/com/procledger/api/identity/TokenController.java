@@ -1,5 +1,6 @@
 package com.procledger.api.identity;
 
+import com.procledger.api.http.Claims;
 import com.procledger.infra.identity.LoginThrottle;
 import com.procledger.infra.identity.Mfa;
 import com.procledger.infra.identity.RefreshTokens;
@@ -181,7 +182,7 @@ public class TokenController {
     /** Revokes the caller's access token and its refresh family. */
     @PostMapping("/logout")
     public ResponseEntity<Void> logout(@AuthenticationPrincipal Jwt jwt) {
-        String family = jwt.getClaimAsString(TokenIssuer.FAMILY);
+        String family = jwt.getClaimAsString(Claims.FAMILY);
         refreshTokens.logout(jwt.getId(), family == null ? null : UUID.fromString(family));
         return ResponseEntity.noContent().build();
     }

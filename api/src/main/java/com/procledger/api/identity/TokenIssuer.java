@@ -1,5 +1,6 @@
 package com.procledger.api.identity;
 
+import com.procledger.api.http.Claims;
 import com.procledger.api.ProcLedgerProperties;
 import com.procledger.domain.identity.Role;
 import com.procledger.projections.identity.UserAccounts.UserAccount;
@@ -18,17 +19,6 @@ import java.util.UUID;
 /** Issues short-lived RS256 access tokens naming the user, their tenant and their roles. */
 @Component
 public class TokenIssuer {
-
-    public static final String TENANT = "tenant";
-    public static final String ROLES = "roles";
-    /** On an API key's principal: the person the key acts for, its creator. */
-    public static final String ACTS_FOR = "acts_for";
-    /** The refresh-token family the access token was issued with; logging out revokes both. */
-    public static final String FAMILY = "fam";
-    /** Issue time in milliseconds: {@code iat} has whole seconds, too coarse to tell a token issued just after a revocation. */
-    public static final String ISSUED_MS = "iat_ms";
-    /** Set when the tenant requires a second factor the user has not turned on: the token can only turn it on. */
-    public static final String MFA_ENROLMENT_ONLY = "mfa_enrolment_only";
 
     private final JwtEncoder encoder;
     private final Duration ttl;
@@ -58,14 +48,14 @@ public class TokenIssuer {
                 .id(id)
                 .issuedAt(now)
                 .expiresAt(now.plus(ttl))
-                .claim(ROLES, user.roles().stream().map(Role::name).sorted().toList())
-                .claim(FAMILY, family.toString())
-                .claim(ISSUED_MS, now.toEpochMilli());
+                .claim(Claims.ROLES, user.roles().stream().map(Role::name).sorted().toList())
+                .claim(Claims.FAMILY, family.toString())
+                .claim(Claims.ISSUED_MS, now.toEpochMilli());
         if (mfaEnrolmentOnly) {
-            claims.claim(MFA_ENROLMENT_ONLY, true);
+            claims.claim(Claims.MFA_ENROLMENT_ONLY, true);
         }
         if (!user.tenantId().equals(com.procledger.domain.TenantScoped.PLATFORM)) {
-            claims.claim(TENANT, user.tenantId().toString());
+            claims.claim(Claims.TENANT, user.tenantId().toString());
         }
         String value = encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(),
                 claims.build())).getTokenValue();

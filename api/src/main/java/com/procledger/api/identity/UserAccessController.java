@@ -1,5 +1,6 @@
 package com.procledger.api.identity;
 
+import com.procledger.api.http.Caller;
 import com.procledger.infra.identity.RefreshTokens;
 import com.procledger.api.ledger.Commands;
 import com.procledger.domain.DomainException;

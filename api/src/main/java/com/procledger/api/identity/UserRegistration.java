@@ -61,7 +61,8 @@ public class UserRegistration {
             if (claimed == 0 && !userId.equals(jdbc.query(
                     "SELECT user_id FROM identity_email_claims WHERE tenant_id = ? AND email = ?",
                     rs -> rs.next() ? rs.getObject(1, UUID.class) : null, user.tenantId(), email))) {
-                throw new EmailTaken(email);
+                throw new DomainException.IllegalTransition("the email address " + email
+                        + " is already registered in this tenant");
             }
             commands.send(new RegisterUser(userId, user.tenantId(), email, user.name(), hash, user.roles(),
                     user.department(), registeredBy), metadata);
@@ -84,13 +85,6 @@ public class UserRegistration {
         }
         if (common.contains(password)) {
             throw new DomainException.Invalid("password is one of the most common passwords; choose another");
-        }
-    }
-
-    /** The address belongs to an account of this tenant already (other tenants' addresses are never told). */
-    public static final class EmailTaken extends RuntimeException {
-        EmailTaken(String email) {
-            super("the email address " + email + " is already registered in this tenant", null, false, false);
         }
     }
 }

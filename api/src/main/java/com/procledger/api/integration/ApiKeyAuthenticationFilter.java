@@ -1,5 +1,6 @@
 package com.procledger.api.integration;
 
+import com.procledger.api.http.Claims;
 import com.procledger.infra.identity.ApiKeys;
 import com.procledger.api.http.Problems;
 import com.procledger.api.identity.TokenIssuer;
@@ -56,9 +57,9 @@ public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
                 .jti("apikey:" + key.keyId())
                 .issuedAt(Instant.now())
                 .expiresAt(key.expiresAt())
-                .claim(TokenIssuer.TENANT, key.tenantId().toString())
-                .claim(TokenIssuer.ROLES, key.roles().stream().map(Role::name).sorted().toList())
-                .claim(TokenIssuer.ACTS_FOR, key.createdBy().toString())
+                .claim(Claims.TENANT, key.tenantId().toString())
+                .claim(Claims.ROLES, key.roles().stream().map(Role::name).sorted().toList())
+                .claim(Claims.ACTS_FOR, key.createdBy().toString())
                 .build();
         var authorities = key.roles().stream().map(role -> new SimpleGrantedAuthority("ROLE_" + role.name())).toList();
         var context = SecurityContextHolder.createEmptyContext();

@@ -2,7 +2,7 @@ package com.procledger.api.integration;
 
 import com.procledger.infra.identity.ApiKeys;
 import com.procledger.infra.secrets.TenantSecrets;
-import com.procledger.api.identity.Caller;
+import com.procledger.api.http.Caller;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;
 import jakarta.validation.Valid;

@@ -3,7 +3,7 @@ package com.procledger.api.investigation;
 import com.procledger.api.access.AccessContext;
 import com.procledger.api.export.CsvWriter;
 import com.procledger.api.export.ExportController;
-import com.procledger.api.identity.Caller;
+import com.procledger.api.http.Caller;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;
 import com.procledger.infra.ledger.LedgerSearch.Criteria;

@@ -1,7 +1,7 @@
 package com.procledger.api.ledger;
 
 import com.procledger.projections.replay.Rebuilds;
-import com.procledger.api.identity.Caller;
+import com.procledger.api.http.Caller;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;
 import org.springframework.http.HttpStatus;

@@ -1,6 +1,6 @@
 package com.procledger.api.requisition;
 
-import com.procledger.api.identity.Caller;
+import com.procledger.api.http.Caller;
 import com.procledger.projections.replay.TimeTravel;
 import com.procledger.projections.approval.ApprovalInbox;
 import com.procledger.projections.approval.ApprovalInbox.InboxItem;

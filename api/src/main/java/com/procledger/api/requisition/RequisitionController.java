@@ -1,7 +1,7 @@
 package com.procledger.api.requisition;
 
 import com.procledger.api.http.ETags;
-import com.procledger.api.identity.Caller;
+import com.procledger.api.http.Caller;
 import com.procledger.api.ledger.Commands;
 import com.procledger.projections.replay.TimeTravel;
 import com.procledger.domain.DomainException;

@@ -1,6 +1,6 @@
 package com.procledger.api.tenant;
 
-import com.procledger.api.identity.Caller;
+import com.procledger.api.http.Caller;
 import com.procledger.api.identity.UserRegistration;
 import com.procledger.api.identity.UserRegistration.NewUser;
 import com.procledger.api.ledger.Commands;

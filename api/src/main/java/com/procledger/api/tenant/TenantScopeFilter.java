@@ -1,7 +1,7 @@
 package com.procledger.api.tenant;
 
+import com.procledger.api.http.Claims;
 import com.procledger.api.database.TenantScopedDataSource;
-import com.procledger.api.identity.TokenIssuer;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,7 +24,7 @@ public class TenantScopeFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String tenant = SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token
-                ? token.getToken().getClaimAsString(TokenIssuer.TENANT) : null;
+                ? token.getToken().getClaimAsString(Claims.TENANT) : null;
         if (tenant == null) {
             chain.doFilter(request, response);
             return;

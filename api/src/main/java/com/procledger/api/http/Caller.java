@@ -1,4 +1,4 @@
-package com.procledger.api.identity;
+package com.procledger.api.http;
 
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;

@@ -1,5 +1,9 @@
-package com.procledger.api.identity;
+package com.procledger.api;
 
+import com.procledger.api.identity.RevokedTokens;
+import com.procledger.api.identity.MfaEnrolmentFilter;
+import com.procledger.api.http.CallerArgumentResolver;
+import com.procledger.api.http.Claims;
 import com.procledger.infra.identity.LoginThrottle;
 import com.procledger.infra.identity.RefreshTokens;
 import com.procledger.infra.identity.TokenKeys;
@@ -7,7 +11,6 @@ import com.procledger.infra.identity.TokenRevocations;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
-import com.procledger.api.ProcLedgerProperties;
 import com.procledger.api.http.IdempotencyFilter;
 import com.procledger.api.http.Problems;
 import org.springframework.context.annotation.Bean;
@@ -64,7 +67,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                             com.procledger.infra.idempotency.IdempotencyKeys idempotencyKeys)
             throws Exception {
         var authorities = new JwtGrantedAuthoritiesConverter();
-        authorities.setAuthoritiesClaimName(TokenIssuer.ROLES);
+        authorities.setAuthoritiesClaimName(Claims.ROLES);
         authorities.setAuthorityPrefix("ROLE_");
         var limiter = new RateLimiter(System::nanoTime);
         var converter = new JwtAuthenticationConverter();

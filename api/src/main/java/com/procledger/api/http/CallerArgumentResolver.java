@@ -1,5 +1,6 @@
-package com.procledger.api.identity;
+package com.procledger.api.http;
 
+import com.procledger.api.http.Claims;
 import com.procledger.domain.identity.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.core.MethodParameter;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** Turns the verified bearer token of the current request into a {@link Caller} controller parameter. */
-class CallerArgumentResolver implements HandlerMethodArgumentResolver {
+public class CallerArgumentResolver implements HandlerMethodArgumentResolver {
 
     @Override
     public boolean supportsParameter(MethodParameter parameter) {
@@ -30,15 +31,15 @@ class CallerArgumentResolver implements HandlerMethodArgumentResolver {
         }
         var jwt = token.getToken();
         var roles = EnumSet.noneOf(Role.class);
-        List<String> names = jwt.getClaimAsStringList(TokenIssuer.ROLES);
+        List<String> names = jwt.getClaimAsStringList(Claims.ROLES);
         if (names != null) {
             names.forEach(name -> roles.add(Role.valueOf(name)));
         }
-        String tenant = jwt.getClaimAsString(TokenIssuer.TENANT);
+        String tenant = jwt.getClaimAsString(Claims.TENANT);
         HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
         return new Caller(UUID.fromString(jwt.getSubject()), tenant == null ? null : UUID.fromString(tenant), roles,
                 jwt.getId(), request == null ? null : request.getRemoteAddr(),
                 request == null ? null : request.getHeader("User-Agent"),
-                jwt.hasClaim(TokenIssuer.ACTS_FOR) ? UUID.fromString(jwt.getClaimAsString(TokenIssuer.ACTS_FOR)) : null);
+                jwt.hasClaim(Claims.ACTS_FOR) ? UUID.fromString(jwt.getClaimAsString(Claims.ACTS_FOR)) : null);
     }
 }
