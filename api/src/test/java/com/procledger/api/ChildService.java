@@ -18,16 +18,16 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The service in a JVM of its own, as `bin/procledger` runs it, on plain HTTP and a port of its choosing. */
-final class ChildService implements AutoCloseable {
+public final class ChildService implements AutoCloseable {
 
-    static final String OPERATOR_PASSWORD = "operator-child-password";
+    public static final String OPERATOR_PASSWORD = "operator-child-password";
     private static final Pattern LISTENING = Pattern.compile("ProcLedger listening on http://localhost:(\\d+)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    final Process process;
-    final int port;
+    public final Process process;
+    public final int port;
     /** Every line the service logged after it started listening. */
-    final List<String> log;
+    public final List<String> log;
 
     private ChildService(Process process, int port, List<String> log) {
         this.process = process;
@@ -35,7 +35,7 @@ final class ChildService implements AutoCloseable {
         this.log = log;
     }
 
-    static ChildService start(Path dataDir, String... extraArguments) throws Exception {
+    public static ChildService start(Path dataDir, String... extraArguments) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         var command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 ProcLedgerApplication.class.getName(),
@@ -83,7 +83,7 @@ final class ChildService implements AutoCloseable {
     }
 
     /** The operator's token; the operator is created once the service has started, so this waits for it. */
-    String signInOperator() throws Exception {
+    public String signInOperator() throws Exception {
         HttpResponse<String> answer;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         do {
@@ -99,7 +99,7 @@ final class ChildService implements AutoCloseable {
         return matcher.group(1);
     }
 
-    HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+    public HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
         var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .timeout(Duration.ofSeconds(90))
                 .header("Content-Type", "application/json")
@@ -110,7 +110,7 @@ final class ChildService implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 

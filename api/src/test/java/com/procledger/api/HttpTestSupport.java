@@ -54,7 +54,7 @@ public abstract class HttpTestSupport {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @LocalServerPort
-    int port;
+    protected int port;
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
@@ -72,10 +72,32 @@ public abstract class HttpTestSupport {
         }
     }
 
+    /** A claim of a bearer token, read from its payload (no check: the server checks). */
+    protected static String claim(String token, String name) {
+        return JSON.readTree(new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]))).get(name).asString();
+    }
+
+    /** RFC 4648 base32, as authenticator apps read a TOTP secret. */
+    protected static byte[] base32Decode(String text) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var out = new java.io.ByteArrayOutputStream();
+        int buffer = 0;
+        int bits = 0;
+        for (char c : text.toCharArray()) {
+            buffer = (buffer << 5) | alphabet.indexOf(c);
+            bits += 5;
+            if (bits >= 8) {
+                out.write((buffer >>> (bits - 8)) & 0xff);
+                bits -= 8;
+            }
+        }
+        return out.toByteArray();
+    }
+
     protected String operatorToken;
 
     @BeforeEach
-    void signInOperator() {
+    protected void signInOperator() {
         operatorToken = token("operator@procledger.local", OPERATOR_PASSWORD);
     }
 

@@ -1,0 +1,87 @@
+package com.procledger.api.requisition;
+
+import com.procledger.api.HttpTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConcurrentApprovalHttpTest extends HttpTestSupport {
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    /** Enough threads that every request really is in flight at once (the common pool may have just one). */
+    private final ExecutorService clients = Executors.newFixedThreadPool(16);
+
+    @AfterEach
+    void stopClients() {
+        clients.shutdownNow();
+    }
+
+    @Test
+    void twoApproversAtOnce_oneWinsAndTheOtherGets409() throws Exception {
+        TestTenant tenant = newTenant();
+        for (int round = 0; round < 5; round++) {
+            UUID id = tenant.raiseAndSubmit("10.00");
+            String approve = tenant.path("/requisitions/" + id + "/approve");
+            var start = new CountDownLatch(1);
+            List<CompletableFuture<Integer>> answers = new ArrayList<>();
+            for (String approver : List.of(tenant.approver, tenant.secondApprover)) {
+                answers.add(CompletableFuture.supplyAsync(() -> {
+                    await(start);
+                    return post(approve, approver, null).status();
+                }, clients));
+            }
+            start.countDown();
+            List<Integer> statuses = answers.stream().map(CompletableFuture::join).sorted().toList();
+            assertThat(statuses).containsExactly(200, 409);
+            var detail = get(tenant.path("/requisitions/" + id), tenant.requester).json();
+            assertThat(detail.get("status").asString()).isEqualTo("APPROVED");
+            assertThat(detail.get("approvals")).hasSize(1);
+        }
+    }
+
+    @Test
+    void concurrentRequestsToOneTenantAllLandInItsLedger() {
+        TestTenant tenant = newTenant();
+        var start = new CountDownLatch(1);
+        List<CompletableFuture<Response>> answers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            answers.add(CompletableFuture.supplyAsync(() -> {
+                await(start);
+                return post(tenant.path("/requisitions"), tenant.requester, requisition("3.00"));
+            }, clients));
+        }
+        start.countDown();
+        List<Response> responses = answers.stream().map(CompletableFuture::join).toList();
+        assertThat(responses).allSatisfy(response -> assertThat(response.status()).as(response.body()).isEqualTo(201));
+        assertThat(get(tenant.path("/requisitions"), tenant.requester).json().get("total").asLong()).isEqualTo(16);
+        // the tenant's ledger: 1, 2, 3 ... with no gap and no duplicate (setup events included)
+        List<Long> seqs = jdbc.queryForList("SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY ledger_seq",
+                Long.class, tenant.id);
+        assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+        assertThat(seqs.size()).isGreaterThanOrEqualTo(16 + 6);
+        List<Long> positions = jdbc.queryForList("SELECT global_position FROM ledger_events ORDER BY 1", Long.class);
+        assertThat(positions).containsExactlyElementsOf(LongStream.rangeClosed(1, positions.size()).boxed().toList());
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
