@@ -31,7 +31,7 @@ import java.util.function.ToDoubleFunction;
  * service on an embedded PostgreSQL (fsync on; plain HTTP, so that TLS costs count for neither side), clients over HTTP reading a requisition, with access recording
  * on and off in the same run, in on/off/off/on order so that drift favours neither side. With several numbers of
  * clients, each block runs that order at each of them, and each mode's best rate (its throughput) is compared too.
- * Run with {@code bin/bench-access [clients[,clients...]] [secondsPerRound]}.
+ * Run with {@code bin/bench access [clients[,clients...]] [secondsPerRound]}.
  */
 public final class AccessBenchmark {
 

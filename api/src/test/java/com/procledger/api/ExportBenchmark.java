@@ -16,7 +16,7 @@ import java.util.Locale;
  * Export throughput and memory (docs/benchmarks.md), printed, never asserted: the real service, a tenant with N
  * requisitions and N spend lines in its read models, and the CSV and NDJSON exports of both read over HTTP to the
  * end, counting rows. The heap peak is what the whole JVM (service and client) used at most while exporting. Run
- * with {@code bin/bench-export [rows]}; set a small heap with {@code BENCH_HEAP} to see that memory stays flat.
+ * with {@code bin/bench export [rows]}; set a small heap with {@code BENCH_HEAP} to see that memory stays flat.
  * <p>
  * The rows are written straight into {@code requisition_view} and {@code spend_line} (what the exports read), not
  * raised through the API: this measures the exports, and raising a million requisitions through commands would

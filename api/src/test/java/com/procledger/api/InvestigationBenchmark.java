@@ -20,7 +20,7 @@ import java.util.UUID;
  * operator's investigations across tenants over the whole window, unfiltered and by indicator. Each one: how long
  * the request is held (200 with the answer, or 202 with a job after {@code answer-within}), the job's progress as
  * polled every second until it is done, and its whole timeline streamed as NDJSON and read to the end. Run with
- * {@code bin/bench-investigation [events]}.
+ * {@code bin/bench investigation [events]}.
  */
 public final class InvestigationBenchmark {
 

@@ -13,7 +13,7 @@ import java.util.UUID;
  * events appended straight through the ledger's storage engine over 100 tenants
  * ({@link BenchService#appendRequisitions}), the live processors left to catch up, then each requisition read model
  * rebuilt in turn (or those named, comma-separated), optionally after appending access events as well. Run with
- * {@code bin/bench-rebuild [business events] [read models] [access events]}.
+ * {@code bin/bench rebuild [business events] [read models] [access events]}.
  */
 public final class RebuildBenchmark {
 

@@ -13,7 +13,7 @@ import java.util.UUID;
  * "As of" latency (docs/benchmarks.md), printed, never asserted: a tenant whose ledger holds N business events
  * (a third each raising, submitting and approving requisitions), and the views asked "as of" the head and the
  * middle over HTTP. The events are appended straight through the ledger's storage engine in batches (hashes,
- * ledger_seq and all), not through commands: this measures the replay. Run with {@code bin/bench-asof [events]}.
+ * ledger_seq and all), not through commands: this measures the replay. Run with {@code bin/bench asof [events]}.
  */
 public final class TimeTravelBenchmark {
 

@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
 /**
  * Prints ledger figures (not a test): append throughput with hashing on and off against the same embedded
  * PostgreSQL in the same run, and the rate at which a tenant's chain is verified from the database.
- * Run with {@code bin/bench-ledger [writers] [eventsPerWriter] [verifyEvents]}; results go in docs/benchmarks.md.
+ * Run with {@code bin/bench ledger [writers] [eventsPerWriter] [verifyEvents]}; results go in docs/benchmarks.md.
  */
 public final class LedgerBenchmark {
 
