@@ -133,6 +133,11 @@ public class SecurityConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
+    com.procledger.infra.identity.EmailClaims emailClaims(JdbcTemplate jdbc) {
+        return new com.procledger.infra.identity.EmailClaims(jdbc);
+    }
+
+    @Bean
     TokenRevocations tokenRevocations(JdbcTemplate jdbc, Clock clock) {
         return new TokenRevocations(jdbc, clock);
     }

@@ -1,12 +1,12 @@
 package com.procledger.api.identity;
 
 import com.procledger.infra.identity.CommonPasswords;
+import com.procledger.infra.identity.EmailClaims;
 import com.procledger.api.ProcLedgerProperties;
 import com.procledger.api.ledger.Commands;
 import com.procledger.domain.DomainException;
 import com.procledger.domain.identity.Role;
 import com.procledger.domain.identity.UserCommands.RegisterUser;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -28,16 +28,16 @@ public class UserRegistration {
     public static final int MAX_PASSWORD_BYTES = 72;
 
     private final Commands commands;
-    private final JdbcTemplate jdbc;
+    private final EmailClaims emailClaims;
     private final TransactionTemplate transaction;
     private final BCryptPasswordEncoder passwords;
     private final int minLength;
     private final CommonPasswords common;
 
-    public UserRegistration(Commands commands, JdbcTemplate jdbc, TransactionTemplate transaction,
+    public UserRegistration(Commands commands, EmailClaims emailClaims, TransactionTemplate transaction,
                             BCryptPasswordEncoder passwords, ProcLedgerProperties properties) {
         this.commands = commands;
-        this.jdbc = jdbc;
+        this.emailClaims = emailClaims;
         this.transaction = transaction;
         this.passwords = passwords;
         this.minLength = properties.passwords().minLength();
@@ -52,15 +52,9 @@ public class UserRegistration {
         checkPassword(user.password());
         String hash = passwords.encode(user.password());
         UUID userId = com.procledger.api.http.RequestIds.next();
-        String email = user.email() == null ? "" : user.email().strip().toLowerCase(Locale.ROOT);
+        String email = EmailClaims.normalized(user.email());
         transaction.executeWithoutResult(status -> {
-            int claimed = jdbc.update("""
-                    INSERT INTO identity_email_claims (email, user_id, tenant_id) VALUES (?, ?, ?)
-                    ON CONFLICT (tenant_id, email) DO NOTHING""", email, userId, user.tenantId());
-            // the same user claiming again is a retried request that died after its commit, not a second account
-            if (claimed == 0 && !userId.equals(jdbc.query(
-                    "SELECT user_id FROM identity_email_claims WHERE tenant_id = ? AND email = ?",
-                    rs -> rs.next() ? rs.getObject(1, UUID.class) : null, user.tenantId(), email))) {
+            if (!emailClaims.claim(user.tenantId(), email, userId)) {
                 throw new DomainException.IllegalTransition("the email address " + email
                         + " is already registered in this tenant");
             }
@@ -71,9 +65,7 @@ public class UserRegistration {
     }
 
     public boolean isRegistered(UUID tenantId, String email) {
-        return Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM identity_email_claims WHERE tenant_id = ? AND email = ?)",
-                Boolean.class, tenantId, email.toLowerCase(Locale.ROOT)));
+        return emailClaims.isClaimed(tenantId, email);
     }
 
     public void checkPassword(String password) {

@@ -19,12 +19,13 @@ public class Commands {
 
     private final CommandGateway gateway;
     private final ReadModelCatchUp catchUp;
-    private final org.springframework.jdbc.core.JdbcTemplate jdbc;
+    private final com.procledger.infra.idempotency.IdempotencyKeys idempotencyKeys;
 
-    public Commands(CommandGateway gateway, ReadModelCatchUp catchUp, org.springframework.jdbc.core.JdbcTemplate jdbc) {
+    public Commands(CommandGateway gateway, ReadModelCatchUp catchUp,
+                    com.procledger.infra.idempotency.IdempotencyKeys idempotencyKeys) {
         this.gateway = gateway;
         this.catchUp = catchUp;
-        this.jdbc = jdbc;
+        this.idempotencyKeys = idempotencyKeys;
     }
 
     /**
@@ -37,8 +38,7 @@ public class Commands {
         if (key == null) {
             return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metadata));
         }
-        if (com.procledger.api.http.RequestIds.recovering() && Boolean.TRUE.equals(jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM ledger_events WHERE metadata ->> 'idempotencyKey' = ?)", Boolean.class, key))) {
+        if (com.procledger.api.http.RequestIds.recovering() && idempotencyKeys.inLedger(key)) {
             return null;
         }
         var withKey = new java.util.HashMap<String, Object>(metadata);

@@ -48,6 +48,16 @@ public class IdempotencyKeys {
         jdbc.update("DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND state = 'PENDING'", scope, key);
     }
 
+    /**
+     * Whether the ledger holds the events of a command sent under this key (a request's key, hashed with its scope
+     * and numbered per command): what a retry after a crash must not send again.
+     */
+    public boolean inLedger(String commandKey) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM ledger_events WHERE metadata ->> 'idempotencyKey' = ?)", Boolean.class,
+                commandKey));
+    }
+
     public Optional<Kept> find(String scope, String key) {
         return jdbc.query("SELECT request_hash, state = 'PENDING', status, headers::text, body FROM idempotency_keys "
                         + "WHERE scope = ? AND key = ?",
