@@ -460,8 +460,11 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
             return this;
         }
 
-        /** Off only to measure what hashing costs (benchmark); a ledger written so has no chain to verify. */
-        public Builder hashing(boolean hashing) {
+        /**
+         * Off only to measure what hashing costs (the ledger benchmark, in this package's tests); a ledger written so
+         * has no chain to verify. Package-private: no production code can switch the chain off.
+         */
+        Builder hashing(boolean hashing) {
             this.hashing = hashing;
             return this;
         }
