@@ -1,9 +1,10 @@
 package com.procledger.api;
 
+import com.procledger.infra.identity.TokenIssuer;
 import com.procledger.api.identity.RevokedTokens;
 import com.procledger.api.identity.MfaEnrolmentFilter;
 import com.procledger.api.http.CallerArgumentResolver;
-import com.procledger.api.http.Claims;
+import com.procledger.infra.identity.Claims;
 import com.procledger.infra.identity.LoginThrottle;
 import com.procledger.infra.identity.RefreshTokens;
 import com.procledger.infra.identity.TokenKeys;
@@ -130,6 +131,12 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                                           Clock clock, com.procledger.infra.secrets.SecretsKeyset keyset) {
         return new com.procledger.infra.identity.Mfa(jdbc,
                 new org.springframework.transaction.support.TransactionTemplate(transactions), clock, keyset);
+    }
+
+    @Bean
+    TokenIssuer tokenIssuer(org.springframework.security.oauth2.jwt.JwtEncoder encoder, ProcLedgerProperties properties,
+                            Clock clock) {
+        return new TokenIssuer(encoder, properties.tokens().accessTtl(), properties.tokens().issuer(), clock);
     }
 
     @Bean

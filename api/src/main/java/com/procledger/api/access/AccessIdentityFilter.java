@@ -1,6 +1,6 @@
 package com.procledger.api.access;
 
-import com.procledger.api.http.Claims;
+import com.procledger.infra.identity.Claims;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,6 +1,6 @@
 package com.procledger.api.http;
 
-import com.procledger.api.http.Claims;
+import com.procledger.infra.identity.Claims;
 import com.procledger.domain.identity.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.core.MethodParameter;

@@ -1,7 +1,7 @@
 package com.procledger.api.identity;
 
 import com.procledger.api.http.Caller;
-import com.procledger.api.http.Claims;
+import com.procledger.infra.identity.Claims;
 import com.procledger.infra.identity.Mfa;
 import com.procledger.infra.identity.RefreshTokens;
 import com.procledger.domain.DomainException;

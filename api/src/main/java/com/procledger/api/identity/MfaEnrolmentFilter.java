@@ -1,6 +1,6 @@
 package com.procledger.api.identity;
 
-import com.procledger.api.http.Claims;
+import com.procledger.infra.identity.Claims;
 import com.procledger.api.http.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -1,6 +1,6 @@
 package com.procledger.api.identity;
 
-import com.procledger.api.http.Claims;
+import com.procledger.infra.identity.Claims;
 import com.procledger.infra.identity.TokenRevocations;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;

@@ -1,6 +1,7 @@
 package com.procledger.api.identity;
 
-import com.procledger.api.http.Claims;
+import com.procledger.infra.identity.TokenIssuer;
+import com.procledger.infra.identity.Claims;
 import com.procledger.infra.identity.LoginThrottle;
 import com.procledger.infra.identity.Mfa;
 import com.procledger.infra.identity.RefreshTokens;
@@ -155,7 +156,7 @@ public class TokenController {
     private TokenResponse pair(UserAccounts.UserAccount user, RefreshTokens.Issued refresh, AccessContext access) {
         boolean enrolmentOnly = !TenantScoped.PLATFORM.equals(user.tenantId()) && !mfa.enabled(user.id())
                 && tenants.find(user.tenantId()).map(t -> t.securityPolicy().mfaRequiredFor(user.roles())).orElse(false);
-        var token = tokens.issue(user, refresh.familyId(), enrolmentOnly);
+        var token = tokens.issue(user.id(), user.tenantId(), user.roles(), refresh.familyId(), enrolmentOnly);
         access.identify(user.id().toString(), user.tenantId(), token.id());
         return new TokenResponse(token.value(), "Bearer", token.expiresIn().toSeconds(), refresh.token());
     }

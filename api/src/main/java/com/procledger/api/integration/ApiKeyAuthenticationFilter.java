@@ -1,9 +1,9 @@
 package com.procledger.api.integration;
 
-import com.procledger.api.http.Claims;
+import com.procledger.infra.identity.Claims;
 import com.procledger.infra.identity.ApiKeys;
 import com.procledger.api.http.Problems;
-import com.procledger.api.identity.TokenIssuer;
+import com.procledger.infra.identity.TokenIssuer;
 import com.procledger.domain.identity.Role;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -23,7 +23,7 @@ import java.time.Instant;
  * Authenticates {@code X-Api-Key: plk_...}: a live key becomes a caller of its tenant with the key's roles, named
  * by the key id (as {@code sub} and, prefixed {@code apikey:}, as the token id in access events), so that the same
  * role checks, rate limits and recording apply as for people. A bad key answers 401 at once. It acts for the person
- * who created it ({@link TokenIssuer#ACTS_FOR}): a decision made with it counts as theirs for separation of duties.
+ * who created it ({@link Claims#ACTS_FOR}): a decision made with it counts as theirs for separation of duties.
  */
 public class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 

@@ -1,6 +1,6 @@
 package com.procledger.api.tenant;
 
-import com.procledger.api.http.Claims;
+import com.procledger.infra.identity.Claims;
 import com.procledger.api.database.TenantScopedDataSource;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

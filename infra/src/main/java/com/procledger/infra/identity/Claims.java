@@ -1,4 +1,4 @@
-package com.procledger.api.http;
+package com.procledger.infra.identity;
 
 /** The claims of a bearer token (ours, or an API key's principal) beyond the standard ones. */
 public final class Claims {
