@@ -1,6 +1,6 @@
 package com.procledger.api;
 
-import com.procledger.api.access.AccessRecorder;
+import com.procledger.api.access.SwitchableAccessRecorder;
 import com.procledger.infra.ledger.GroupCommit;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -74,7 +74,7 @@ public final class AccessBenchmark {
             } else {
                 paths.add(t + "/requisitions/" + id);
             }
-            AccessRecorder recorder = context.getBean(AccessRecorder.class);
+            var recorder = (SwitchableAccessRecorder) context.getBean(com.procledger.api.access.AccessRecorder.class);
             var jdbc = context.getBean(JdbcTemplate.class);
             var target = new Target(base, paths, reader, jdbc);
 
@@ -123,7 +123,7 @@ public final class AccessBenchmark {
                     for (String mode : order) {
                         recorder.recording(mode != null);
                         if (lingers.containsKey(mode)) {
-                            writer.linger(lingers.get(mode));
+                            com.procledger.infra.ledger.Lingers.set(writer, lingers.get(mode));
                         }
                         String label = String.format(Locale.ROOT, "%3d clients, %s", clients, mode == null ? "recording off" : mode);
                         Round round = round(label, target, clients, seconds);

@@ -51,12 +51,14 @@ final class BenchService implements AutoCloseable {
 
     BenchService(String name) throws Exception {
         dir = Files.createTempDirectory("procledger-" + name + "-bench-");
-        context = SpringApplication.run(ProcLedgerApplication.class,
+        // the service, plus the switchable access recorder of the benchmark that measures what recording costs
+        context = SpringApplication.run(new Class<?>[]{ProcLedgerApplication.class,
+                        com.procledger.api.access.SwitchableAccessRecorder.Configuration.class}, new String[]{
                 "--procledger.data-dir=" + dir, "--server.port=0", "--procledger.bootstrap-password=" + password,
                 "--logging.level.root=WARN",
                 "--procledger.http.tls.plain=true",
                 // the benchmarks measure the service, not the rate limits that would stop their clients
-                "--procledger.rate-limit.per-token=1000000000", "--procledger.rate-limit.per-ip=1000000000");
+                "--procledger.rate-limit.per-token=1000000000", "--procledger.rate-limit.per-ip=1000000000"});
         base = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
         String operator = token("operator@procledger.local");
         tenant = send("POST", "/api/tenants", operator, Map.of("name", "Bench", "currency", "EUR",

@@ -37,7 +37,6 @@ public class AccessRecorder {
     private final Tenants tenants;
     private final RequisitionViews requisitions;
     private final Set<UUID> knownTenants = ConcurrentHashMap.newKeySet();
-    private volatile boolean recording = true;
 
     public AccessRecorder(GroupCommit ledger, Underway underway, Tenants tenants, RequisitionViews requisitions) {
         this.ledger = ledger;
@@ -70,20 +69,14 @@ public class AccessRecorder {
         }
     }
 
-    /**
-     * Recording switched off, for the benchmark that measures what recording costs (docs/benchmarks.md) and
-     * nothing else: there is no setting for it.
-     */
-    public void recording(boolean on) {
-        this.recording = on;
-    }
-
     /** Records the access of a request that {@link #started}; called once per request. */
     void record(HttpServletRequest request, AccessContext context, int status) {
         underway.count.decrementAndGet();
-        if (!recording) {
-            return;
-        }
+        append(request, context, status);
+    }
+
+    /** Appends the access event of a finished request (the request is no longer counted as under way). */
+    protected void append(HttpServletRequest request, AccessContext context, int status) {
         if (com.procledger.api.http.DatabaseOutage.seenJustNow()) {
             // a request found the database gone a moment ago: waiting for it again only to fail would double every
             // answer's wait; the answer becomes a 503 either way (nothing is shown that is not recorded)

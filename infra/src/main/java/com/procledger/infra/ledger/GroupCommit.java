@@ -93,10 +93,10 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     /**
-     * Changes the linger from the next batch on: for the benchmark that compares lingers in one run
-     * (docs/benchmarks.md), since runs on a busy machine drift apart by more than what they compare.
+     * Changes the linger from the next batch on. Package-private: only the ledger's own code (and the benchmark that
+     * compares lingers in one run, from this package) changes it; the service takes it from its settings.
      */
-    public void linger(Linger linger) {
+    void linger(Linger linger) {
         this.linger = Objects.requireNonNull(linger);
     }
 
