@@ -1,6 +1,7 @@
 package com.procledger.api.http;
 
 import com.procledger.domain.DomainException;
+import com.procledger.domain.StorableTime;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
@@ -29,8 +30,6 @@ public final class StorableValues {
 
     /** Starts the original message of a body value refused here; ProblemHandler puts it after the field's name. */
     static final String REFUSED = "unstorable: ";
-    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private StorableValues() {
     }
@@ -52,17 +51,15 @@ public final class StorableValues {
 
     /** Why this time or date cannot be stored, if it cannot. */
     public static Optional<String> problemWith(Object time) {
-        Instant instant = switch (time) {
-            case Instant i -> i;
-            case OffsetDateTime o -> o.toInstant();
-            case ZonedDateTime z -> z.toInstant();
-            case LocalDateTime l -> l.atOffset(java.time.ZoneOffset.UTC).toInstant();
-            case LocalDate d -> d.getYear() < 1 || d.getYear() > 9999 ? EARLIEST.minusSeconds(1) : EARLIEST;
-            default -> EARLIEST;
+        boolean storable = switch (time) {
+            case Instant i -> StorableTime.storable(i);
+            case OffsetDateTime o -> StorableTime.storable(o.toInstant());
+            case ZonedDateTime z -> StorableTime.storable(z.toInstant());
+            case LocalDateTime l -> StorableTime.storable(l.toLocalDate());
+            case LocalDate d -> StorableTime.storable(d);
+            default -> true;
         };
-        return instant.isBefore(EARLIEST) || instant.isAfter(LATEST)
-                ? Optional.of("must lie between the years 1 and 9999")
-                : Optional.empty();
+        return storable ? Optional.empty() : Optional.of(StorableTime.RULE);
     }
 
     /** A parsed query parameter's time, refused with a 400 naming it when it cannot be stored. */

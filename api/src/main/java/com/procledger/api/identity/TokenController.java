@@ -117,21 +117,21 @@ public class TokenController {
             return problem(HttpStatus.BAD_REQUEST, "this email and password open accounts in several organisations: "
                     + "send tenantId to choose one", null);
         }
-        var user = java.util.Optional.of(opened.getFirst());
-        access.identify(user.get().id().toString(), user.get().tenantId(), null);
-        if (mfa.enabled(user.get().id())) {
+        var user = opened.getFirst();
+        access.identify(user.id().toString(), user.tenantId(), null);
+        if (mfa.enabled(user.id())) {
             if (request.totp() == null || request.totp().isBlank()) {
                 // the password was right: saying that a second factor is needed gives nothing away
                 throttle.released(request.email(), http.getRemoteAddr());
                 return unauthorized("a one-time code is required: send it as totp");
             }
-            if (!mfa.verify(user.get().id(), request.totp())) {
+            if (!mfa.verify(user.id(), request.totp())) {
                 throttle.failed(request.email(), http.getRemoteAddr());
                 return unauthorized("invalid or already used one-time code");
             }
         }
         throttle.succeeded(request.email(), http.getRemoteAddr());
-        return ResponseEntity.ok(pair(user.get(), refreshTokens.start(user.get().id()), access));
+        return ResponseEntity.ok(pair(user, refreshTokens.start(user.id()), access));
     }
 
     /** The idle time-out of the user's tenant, if it sets one. */

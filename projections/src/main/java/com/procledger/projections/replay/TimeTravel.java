@@ -43,9 +43,6 @@ public class TimeTravel {
     public static final String HEADER = "X-Ledger-As-Of";
 
     /** Which view to replay: only its projection runs, into copies of only its tables. */
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
-
     public enum View {
         REQUISITIONS(RequisitionViews.READ_MODEL),
         APPROVAL_INBOX(ApprovalInbox.READ_MODEL),
@@ -107,8 +104,8 @@ public class TimeTravel {
         } else {
             try {
                 time = Instant.parse(asOf);
-                if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
-                    throw new DomainException.Invalid("asOf must lie between the years 1 and 9999");
+                if (!com.procledger.domain.StorableTime.storable(time)) {
+                    throw new DomainException.Invalid("asOf " + com.procledger.domain.StorableTime.RULE);
                 }
             } catch (DateTimeParseException e) {
                 throw new DomainException.Invalid("asOf must be a ledger_seq (a whole number) or an ISO-8601 time such as 2026-11-01T00:00:00Z");
