@@ -42,14 +42,18 @@ public class UnstorableInputFilter extends OncePerRequestFilter {
 
     private static Optional<String> problemWith(HttpServletRequest request) {
         String path = request.getRequestURI();
-        if (path != null && StorableValues.problemWith(path).isPresent()) {
-            return Optional.of("the path " + StorableValues.problemWith(path).get());
+        if (path != null) {
+            var found = StorableValues.problemWith(path);
+            if (found.isPresent()) {
+                return Optional.of("the path " + found.get());
+            }
         }
         if (request.getQueryString() != null) {
             for (var parameter : request.getParameterMap().entrySet()) {
                 String name = parameter.getKey();
-                if (StorableValues.problemWith(name).isPresent()) {
-                    return Optional.of("a query parameter's name " + StorableValues.problemWith(name).get());
+                var inName = StorableValues.problemWith(name);
+                if (inName.isPresent()) {
+                    return Optional.of("a query parameter's name " + inName.get());
                 }
                 for (String value : parameter.getValue()) {
                     var found = StorableValues.problemWith(value);

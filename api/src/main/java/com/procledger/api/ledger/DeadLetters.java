@@ -34,9 +34,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 /**
  * One bad event never stops a read model (ADR 0016). Every processing group has a dead-letter queue (Axon's
