@@ -258,6 +258,7 @@ CREATE TABLE public.requisition_history (
     changes jsonb NOT NULL,
     CONSTRAINT requisition_history_pkey PRIMARY KEY (requisition_id, aggregate_seq)
 );
+CREATE INDEX requisition_history_actor ON public.requisition_history USING btree (tenant_id, actor);
 ALTER TABLE public.requisition_history ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.requisition_history FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_wall ON public.requisition_history AS PERMISSIVE FOR ALL TO public USING (((COALESCE(current_setting('procledger.tenant_id'::text, true), ''::text) = ''::text) OR (tenant_id = (NULLIF(current_setting('procledger.tenant_id'::text, true), ''::text))::uuid)));
@@ -295,6 +296,7 @@ CREATE TABLE public.requisition_view (
     updated_at timestamp with time zone NOT NULL,
     version bigint NOT NULL,
     last_ledger_seq bigint NOT NULL,
+    decided_by uuid,
     CONSTRAINT requisition_view_pkey PRIMARY KEY (requisition_id)
 );
 CREATE INDEX requisition_view_tenant ON public.requisition_view USING btree (tenant_id, created_at DESC, requisition_id);
@@ -329,6 +331,18 @@ CREATE POLICY analyst_tenants ON public.spend_line AS RESTRICTIVE FOR SELECT TO 
   WHERE (a.role_name = CURRENT_USER))));
 CREATE POLICY tenant_wall ON public.spend_line AS PERMISSIVE FOR ALL TO public USING (((COALESCE(current_setting('procledger.tenant_id'::text, true), ''::text) = ''::text) OR (tenant_id = (NULLIF(current_setting('procledger.tenant_id'::text, true), ''::text))::uuid)));
 
+CREATE TABLE public.subject_keys (
+    subject text NOT NULL,
+    wrapped_key bytea,
+    created_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone,
+    erased_at timestamp with time zone,
+    CONSTRAINT subject_keys_erased CHECK (((wrapped_key IS NULL) = (erased_at IS NOT NULL))),
+    CONSTRAINT subject_keys_pkey PRIMARY KEY (subject)
+);
+COMMENT ON TABLE public.subject_keys IS 'Keys of data subjects, wrapped by the secrets keyset. app privileges: SELECT, INSERT, UPDATE, DELETE';
+CREATE INDEX subject_keys_expiry ON public.subject_keys USING btree (expires_at) WHERE (expires_at IS NOT NULL);
+
 CREATE TABLE public.tenant_secrets (
     tenant_id uuid NOT NULL,
     name character varying(100) NOT NULL,
@@ -349,6 +363,7 @@ CREATE TABLE public.tenant_view (
     mfa_for_everyone boolean NOT NULL DEFAULT false,
     mfa_roles text[] NOT NULL DEFAULT '{}'::text[],
     idle_timeout_minutes bigint,
+    ai_processing_default boolean NOT NULL DEFAULT false,
     CONSTRAINT tenant_view_pkey PRIMARY KEY (tenant_id)
 );
 ALTER TABLE public.tenant_view ENABLE ROW LEVEL SECURITY;
@@ -377,13 +392,13 @@ CREATE TABLE public.tokenentry (
 CREATE TABLE public.user_account (
     user_id uuid NOT NULL,
     tenant_id uuid NOT NULL,
-    email text NOT NULL,
+    email text,
     name text NOT NULL,
-    password_hash text NOT NULL,
     roles text[] NOT NULL,
     department text,
     created_at timestamp with time zone NOT NULL,
     deactivated_at timestamp with time zone,
+    ai_processing boolean,
     CONSTRAINT user_account_pkey PRIMARY KEY (user_id)
 );
 CREATE INDEX user_account_email ON public.user_account USING btree (email);
@@ -392,6 +407,13 @@ CREATE UNIQUE INDEX user_account_tenant_email ON public.user_account USING btree
 ALTER TABLE public.user_account ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.user_account FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_wall ON public.user_account AS PERMISSIVE FOR ALL TO public USING (((COALESCE(current_setting('procledger.tenant_id'::text, true), ''::text) = ''::text) OR (tenant_id = (NULLIF(current_setting('procledger.tenant_id'::text, true), ''::text))::uuid)));
+
+CREATE TABLE public.user_credentials (
+    user_id uuid NOT NULL,
+    password_hash text NOT NULL,
+    changed_at timestamp with time zone NOT NULL,
+    CONSTRAINT user_credentials_pkey PRIMARY KEY (user_id)
+);
 
 CREATE TABLE reporting.analyst_tenants (
     role_name name NOT NULL,

@@ -25,7 +25,16 @@ public record ProcLedgerProperties(@DefaultValue("./data") Path dataDir,
                                    @DefaultValue RateLimit rateLimit,
                                    @DefaultValue Secrets secrets,
                                    @DefaultValue Investigations investigations,
+                                   @DefaultValue Privacy privacy,
                                    @DefaultValue("") String bootstrapPassword) {
+
+    /**
+     * @param anonymousRetention how long the personal data of requests nobody signed in for (the address and the
+     *                           email a failed sign-in named) can be read: their day's key is deleted this long
+     *                           after the day ends (docs/privacy.md)
+     */
+    public record Privacy(@DefaultValue("30d") Duration anonymousRetention) {
+    }
 
     /**
      * @param ownerUser when set, schema migrations run as this role (the tables' owner) and the service as

@@ -17,6 +17,7 @@ public final class AccessContext {
     private volatile UUID callerTenant;
     private volatile String tokenId;
     private volatile String resource;
+    private volatile String detail;
     private final String correlationId;
 
     AccessContext(String correlationId) {
@@ -39,9 +40,21 @@ public final class AccessContext {
         this.tokenId = tokenId;
     }
 
-    /** What was aimed at, where the path does not say it (the account a login tried). */
+    /** What was aimed at, where the path does not say it; never personal data (see {@link #detail}). */
     public void resource(String resource) {
         this.resource = resource;
+    }
+
+    /**
+     * What the request named that may be personal data (the email a sign-in tried, an investigation's criteria):
+     * recorded sealed under the actor's key, never in the resource.
+     */
+    public void detail(String detail) {
+        this.detail = detail;
+    }
+
+    String detail() {
+        return detail;
     }
 
     String actor() {

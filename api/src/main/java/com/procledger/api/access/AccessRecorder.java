@@ -100,7 +100,8 @@ public class AccessRecorder {
         UUID tenant = aimedAt != null ? aimedAt : caller != null ? caller : TenantScoped.PLATFORM;
         AccessOutcome outcome = DENIALS.contains(status) || probe ? AccessOutcome.DENIED : AccessOutcome.ALLOWED;
         var event = new AccessRecorded(tenant, context.actor(), match.action(),
-                truncate(Objects.requireNonNullElse(context.resource(), path), 2000), outcome, status,
+                truncate(Objects.requireNonNullElse(context.resource(), path), 2000), truncate(context.detail(), 4000),
+                outcome, status,
                 request.getRemoteAddr(), truncate(request.getHeader("User-Agent"), 256), context.correlationId(),
                 context.tokenId());
         try {

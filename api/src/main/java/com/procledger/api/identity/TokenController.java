@@ -44,9 +44,12 @@ public class TokenController {
     private final Tenants tenants;
     /** Compared against when the email is unknown, so both failures take the same bcrypt time. */
     private final String decoyHash;
+    private final com.procledger.infra.identity.Credentials credentials;
 
     public TokenController(UserAccounts users, BCryptPasswordEncoder passwords, TokenIssuer tokens,
-                           LoginThrottle throttle, RefreshTokens refreshTokens, Mfa mfa, Tenants tenants) {
+                           LoginThrottle throttle, RefreshTokens refreshTokens, Mfa mfa, Tenants tenants,
+                           com.procledger.infra.identity.Credentials credentials) {
+        this.credentials = credentials;
         this.users = users;
         this.tenants = tenants;
         this.mfa = mfa;
@@ -84,7 +87,7 @@ public class TokenController {
                 ? users.findByEmail(request.tenantId(), email).stream().toList()
                 : users.withEmail(email, MAX_ACCOUNTS_PER_EMAIL);
         var access = AccessContext.of(http);
-        access.resource("account:" + email);
+        access.detail(email);
         if (candidates.size() == 1) {
             var account = candidates.getFirst();
             access.identify(account.id().toString(), account.tenantId(), null);
@@ -103,7 +106,8 @@ public class TokenController {
             passwords.matches(request.password(), decoyHash);
         }
         for (var candidate : candidates) {
-            if (passwords.matches(request.password(), candidate.passwordHash()) && candidate.active()) {
+            String hash = credentials.passwordHash(candidate.id()).orElse(decoyHash);
+            if (passwords.matches(request.password(), hash) && candidate.active()) {
                 opened.add(candidate);
             }
         }

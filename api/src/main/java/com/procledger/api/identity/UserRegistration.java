@@ -17,8 +17,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Registers a user: checks the password rules, hashes it with bcrypt, and claims the email address in the same
- * transaction as the {@code UserRegistered} event, so an address can never belong to two accounts.
+ * Registers a user: checks the password rules, hashes it with bcrypt into the credential store (never the ledger),
+ * makes the user's key for their personal data, and claims the email address, all in the same transaction as the
+ * {@code UserRegistered} event, so an address can never belong to two accounts.
  */
 @Component
 public class UserRegistration {
@@ -32,9 +33,15 @@ public class UserRegistration {
     private final BCryptPasswordEncoder passwords;
     private final int minLength;
     private final CommonPasswords common;
+    private final com.procledger.infra.identity.Credentials credentials;
+    private final com.procledger.infra.privacy.SubjectKeys subjectKeys;
 
     public UserRegistration(Commands commands, EmailClaims emailClaims, TransactionTemplate transaction,
-                            BCryptPasswordEncoder passwords, ProcLedgerProperties properties) {
+                            BCryptPasswordEncoder passwords, ProcLedgerProperties properties,
+                            com.procledger.infra.identity.Credentials credentials,
+                            com.procledger.infra.privacy.SubjectKeys subjectKeys) {
+        this.credentials = credentials;
+        this.subjectKeys = subjectKeys;
         this.commands = commands;
         this.emailClaims = emailClaims;
         this.transaction = transaction;
@@ -57,7 +64,9 @@ public class UserRegistration {
                 throw new DomainException.IllegalTransition("the email address " + email
                         + " is already registered in this tenant");
             }
-            commands.send(new RegisterUser(userId, user.tenantId(), email, user.name(), hash, user.roles(),
+            subjectKeys.create(userId.toString());
+            credentials.set(userId, hash);
+            commands.send(new RegisterUser(userId, user.tenantId(), email, user.name(), user.roles(),
                     user.department(), registeredBy), metadata);
         });
         return userId;

@@ -147,7 +147,8 @@ public class InvestigationController {
         }
         InvestigationJobs.Job job = jobs.submit(tenantId, criteria);
         // the investigation itself goes into the ledger with the access event of this request
-        AccessContext.of(http).resource("investigation " + job.id() + " " + json.writeValueAsString(criteria));
+        AccessContext.of(http).resource("investigation " + job.id());
+        AccessContext.of(http).detail(json.writeValueAsString(criteria));
         boolean respondAsync = Collections.list(http.getHeaders("Prefer")).stream()
                 .flatMap(prefer -> Arrays.stream(prefer.split(","))).map(String::strip)
                 .anyMatch("respond-async"::equalsIgnoreCase);

@@ -231,6 +231,16 @@ public class InvestigationJobs implements AutoCloseable {
         return Optional.ofNullable(jobs.get(id)).filter(job -> Objects.equals(job.tenantId, tenantId));
     }
 
+    /**
+     * Drops the jobs that could hold a tenant's data (its own, and those across tenants), finished or not (erasure:
+     * their answers may name the erased subject's addresses); a running one finishes unseen.
+     */
+    public int forgetTenant(UUID tenantId) {
+        int before = jobs.size();
+        jobs.values().removeIf(job -> job.tenantId == null || job.tenantId.equals(tenantId));
+        return before - jobs.size();
+    }
+
     /** Drops finished jobs older than {@code keep-for}, and the oldest finished ones beyond {@code max-kept}. */
     private void forgetOld() {
         Instant cutoff = clock.instant().minus(settings.keepFor());

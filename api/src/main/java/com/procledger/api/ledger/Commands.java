@@ -20,12 +20,28 @@ public class Commands {
     private final CommandGateway gateway;
     private final ReadModelCatchUp catchUp;
     private final com.procledger.infra.idempotency.IdempotencyKeys idempotencyKeys;
+    private final com.procledger.infra.privacy.Sealer sealer;
 
     public Commands(CommandGateway gateway, ReadModelCatchUp catchUp,
-                    com.procledger.infra.idempotency.IdempotencyKeys idempotencyKeys) {
+                    com.procledger.infra.idempotency.IdempotencyKeys idempotencyKeys,
+                    com.procledger.infra.privacy.Sealer sealer) {
         this.gateway = gateway;
         this.catchUp = catchUp;
         this.idempotencyKeys = idempotencyKeys;
+        this.sealer = sealer;
+    }
+
+    /** Metadata keys whose values are personal data of the actor: sealed before they reach the ledger. */
+    public static final java.util.List<String> PERSONAL_METADATA = java.util.List.of("clientIp", "userAgent");
+
+    private Map<String, Object> sealed(Map<String, ?> metadata) {
+        var copy = new java.util.HashMap<String, Object>(metadata);
+        for (String key : PERSONAL_METADATA) {
+            if (copy.get(key) instanceof String value) {
+                copy.put(key, sealer.seal(metadata.get("actor"), value));
+            }
+        }
+        return copy;
     }
 
     /**
@@ -33,7 +49,8 @@ public class Commands {
      * Idempotency-Key, the command's events carry the key; retrying a request that died, a command whose events the
      * ledger already holds under the key is not sent again (and answers null).
      */
-    public <R> R send(Object command, Map<String, ?> metadata) {
+    public <R> R send(Object command, Map<String, ?> plainMetadata) {
+        Map<String, Object> metadata = sealed(plainMetadata);
         String key = com.procledger.api.http.RequestIds.nextCommandKey();
         if (key == null) {
             return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metadata));

@@ -67,8 +67,8 @@ public class LedgerConfiguration {
 
     @Bean
     @Primary
-    Serializer serializer() {
-        return LedgerSerializer.create();
+    Serializer serializer(com.procledger.infra.privacy.Sealer sealer) {
+        return LedgerSerializer.create(sealer);
     }
 
     /**

@@ -43,7 +43,7 @@ public final class LedgerBenchmark {
     private static void run(TestLedger hashed, int writers, int perWriter, int verifyEvents) throws Exception {
         {
             var plainEngine = LedgerEventStorageEngine.builder().dataSource(hashed.dataSource)
-                    .eventSerializer(LedgerSerializer.create()).snapshotSerializer(LedgerSerializer.create())
+                    .eventSerializer(LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer())).snapshotSerializer(LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer()))
                     .persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver()).hashing(false).build();
             System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; embedded PostgreSQL, fsync and synchronous_commit on%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),

@@ -1,6 +1,8 @@
 package com.procledger.domain.access;
 
 import com.procledger.domain.TenantScoped;
+import com.procledger.domain.privacy.PersonalData;
+import org.axonframework.serialization.Revision;
 
 import java.util.UUID;
 
@@ -13,10 +15,16 @@ public sealed interface AccessEvent extends TenantScoped {
     /**
      * One request, as it was answered. {@code actor} is the user id, or null when the caller could not be
      * identified; {@code action} names what was attempted ({@code requisition.read}); {@code resource} is the path
-     * or the account aimed at; {@code status} is the HTTP status the caller got.
+     * ({@code /api/tenants/…/requisitions/…}); {@code detail} is what the request named that may be personal (the email
+     * a sign-in tried, an investigation's criteria), if anything; {@code status} is the HTTP status the caller got.
+     * The detail, client address and user agent are personal data of the actor, or of nobody known when no one
+     * signed in (then sealed under a key that expires).
      */
-    record AccessRecorded(UUID tenantId, String actor, String action, String resource, AccessOutcome outcome,
-                          int status, String clientIp, String userAgent, String correlationId, String tokenId)
+    @Revision("2")
+    record AccessRecorded(UUID tenantId, String actor, String action, String resource,
+                          @PersonalData(subject = "actor") String detail, AccessOutcome outcome, int status,
+                          @PersonalData(subject = "actor") String clientIp,
+                          @PersonalData(subject = "actor") String userAgent, String correlationId, String tokenId)
             implements AccessEvent {
     }
 

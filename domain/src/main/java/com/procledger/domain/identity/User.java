@@ -1,7 +1,11 @@
 package com.procledger.domain.identity;
 
 import com.procledger.domain.DomainException;
+import com.procledger.domain.identity.UserCommands.ChangeConsent;
 import com.procledger.domain.identity.UserCommands.DeactivateUser;
+import com.procledger.domain.identity.UserCommands.EraseSubject;
+import com.procledger.domain.identity.UserEvent.ConsentChanged;
+import com.procledger.domain.identity.UserEvent.SubjectErased;
 import com.procledger.domain.identity.UserCommands.RegisterUser;
 import com.procledger.domain.identity.UserEvent.UserDeactivated;
 import com.procledger.domain.identity.UserEvent.UserRegistered;
@@ -26,6 +30,9 @@ public class User {
     private UUID userId;
     private UUID tenantId;
     private boolean active;
+    private boolean erased;
+    private boolean aiProcessing;
+    private boolean consentGiven;
 
     protected User() {
         // for Axon: state is rebuilt from events
@@ -47,11 +54,8 @@ public class User {
         if (operator != platform || (operator && command.roles().size() > 1)) {
             throw new DomainException.Invalid("OPERATOR is a platform role and cannot be combined with tenant roles");
         }
-        if (command.passwordHash() == null || command.passwordHash().isBlank()) {
-            throw new DomainException.Invalid("a user needs a password");
-        }
         apply(new UserRegistered(command.userId(), command.tenantId(), command.email().toLowerCase(Locale.ROOT),
-                command.name().strip(), command.passwordHash(), EnumSet.copyOf(command.roles()),
+                command.name().strip(), EnumSet.copyOf(command.roles()),
                 command.department() == null ? null : command.department().strip(), command.registeredBy()));
     }
 
@@ -70,6 +74,36 @@ public class User {
                 command.reason() == null ? null : command.reason().strip()));
     }
 
+    @CommandHandler
+    public void handle(EraseSubject command) {
+        if (!tenantId.equals(command.tenantId())) {
+            throw new DomainException.NotFound("no user " + userId);
+        }
+        if (erased) {
+            throw new DomainException.IllegalTransition("the user's personal data is erased already");
+        }
+        if (command.reason() == null || command.reason().isBlank() || command.reason().length() > 2000) {
+            throw new DomainException.Invalid("an erasure needs a reason of 1 to 2000 characters");
+        }
+        apply(new SubjectErased(userId, tenantId, command.erasedBy(), command.reason().strip()));
+    }
+
+    /** Records a change only: setting the consent it already has changes nothing. */
+    @CommandHandler
+    public boolean handle(ChangeConsent command) {
+        if (!tenantId.equals(command.tenantId())) {
+            throw new DomainException.NotFound("no user " + userId);
+        }
+        if (erased) {
+            throw new DomainException.IllegalTransition("the user's personal data is erased");
+        }
+        if (consentGiven && aiProcessing == command.aiProcessing()) {
+            return false;
+        }
+        apply(new ConsentChanged(userId, tenantId, command.aiProcessing(), command.changedBy()));
+        return true;
+    }
+
     @EventSourcingHandler
     void on(UserRegistered event) {
         userId = event.userId();
@@ -80,5 +114,17 @@ public class User {
     @EventSourcingHandler
     void on(UserDeactivated event) {
         active = false;
+    }
+
+    @EventSourcingHandler
+    void on(SubjectErased event) {
+        active = false;
+        erased = true;
+    }
+
+    @EventSourcingHandler
+    void on(ConsentChanged event) {
+        consentGiven = true;
+        aiProcessing = event.aiProcessing();
     }
 }

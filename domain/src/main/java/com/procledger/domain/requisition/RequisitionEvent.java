@@ -3,6 +3,8 @@ package com.procledger.domain.requisition;
 import com.procledger.domain.approval.ApprovalStep;
 import com.procledger.domain.identity.Role;
 import com.procledger.domain.TenantScoped;
+import com.procledger.domain.privacy.PersonalData;
+import org.axonframework.serialization.Revision;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -14,8 +16,10 @@ public sealed interface RequisitionEvent extends TenantScoped {
 
     UUID requisitionId();
 
+    /** The title is a business fact (what is bought); the justification is the requester's own text. */
+    @Revision("2")
     record RequisitionRaised(UUID requisitionId, UUID tenantId, UUID requesterId, String title, String department,
-                             String vendor, String currency, String justification, LocalDate neededBy,
+                             String vendor, String currency, @PersonalData(subject = "requesterId") String justification, LocalDate neededBy,
                              List<RequisitionLine> lines, BigDecimal total) implements RequisitionEvent {
     }
 
@@ -24,8 +28,9 @@ public sealed interface RequisitionEvent extends TenantScoped {
                                 List<ApprovalStep> route) implements RequisitionEvent {
     }
 
+    @Revision("2")
     record ApprovalStepApproved(UUID requisitionId, UUID tenantId, int stepIndex, String stepName, Role role,
-                                UUID approvedBy, String comment) implements RequisitionEvent {
+                                UUID approvedBy, @PersonalData(subject = "approvedBy") String comment) implements RequisitionEvent {
     }
 
     /** Every step of the route has been approved. */
@@ -33,11 +38,14 @@ public sealed interface RequisitionEvent extends TenantScoped {
             implements RequisitionEvent {
     }
 
+    @Revision("2")
     record RequisitionRejected(UUID requisitionId, UUID tenantId, int stepIndex, String stepName, Role role,
-                               UUID rejectedBy, String reason) implements RequisitionEvent {
+                               UUID rejectedBy, @PersonalData(subject = "rejectedBy") String reason) implements RequisitionEvent {
     }
 
-    record RequisitionCancelled(UUID requisitionId, UUID tenantId, UUID cancelledBy, String reason)
+    @Revision("2")
+    record RequisitionCancelled(UUID requisitionId, UUID tenantId, UUID cancelledBy,
+                                @PersonalData(subject = "cancelledBy") String reason)
             implements RequisitionEvent {
     }
 }

@@ -63,6 +63,11 @@ public class Tenant {
                 roles.isEmpty() ? java.util.Set.of() : java.util.EnumSet.copyOf(roles), idle, command.changedBy()));
     }
 
+    @CommandHandler
+    public void handle(TenantCommands.ChangeConsentDefault command) {
+        apply(new TenantEvent.ConsentDefaultChanged(tenantId, command.aiProcessing(), command.changedBy()));
+    }
+
     @EventSourcingHandler
     void on(TenantCreated event) {
         tenantId = event.tenantId();

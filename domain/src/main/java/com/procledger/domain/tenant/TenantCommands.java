@@ -23,4 +23,8 @@ public final class TenantCommands {
                                        java.util.Set<com.procledger.domain.identity.Role> mfaRoles,
                                        Long idleTimeoutMinutes, UUID changedBy) {
     }
+
+    /** Whether members who have said nothing consent to AI processing of their data. */
+    public record ChangeConsentDefault(@TargetAggregateIdentifier UUID tenantId, boolean aiProcessing, UUID changedBy) {
+    }
 }

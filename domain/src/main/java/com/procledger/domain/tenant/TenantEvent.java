@@ -24,4 +24,8 @@ public sealed interface TenantEvent extends TenantScoped {
     record SecurityPolicyChanged(UUID tenantId, boolean mfaForEveryone, java.util.Set<com.procledger.domain.identity.Role> mfaRoles,
                                  Long idleTimeoutMinutes, UUID changedBy) implements TenantEvent {
     }
+
+    /** Whether a member who has said nothing consents to AI processing of their data. */
+    record ConsentDefaultChanged(UUID tenantId, boolean aiProcessing, UUID changedBy) implements TenantEvent {
+    }
 }

@@ -19,22 +19,22 @@ class UserTest {
     @Test
     void whenRegistered_thenEmailIsLowerCased() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterUser(USER, TENANT, "Ann@Example.COM", "Ann", "$2a$hash", Set.of(Role.REQUESTER), "Ops", null))
-                .expectEvents(new UserRegistered(USER, TENANT, "ann@example.com", "Ann", "$2a$hash",
+                .when(new RegisterUser(USER, TENANT, "Ann@Example.COM", "Ann", Set.of(Role.REQUESTER), "Ops", null))
+                .expectEvents(new UserRegistered(USER, TENANT, "ann@example.com", "Ann",
                         Set.of(Role.REQUESTER), "Ops", null));
     }
 
     @Test
     void aTenantUserCannotBeAnOperator() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterUser(USER, TENANT, "ann@example.com", "Ann", "$2a$hash", Set.of(Role.OPERATOR), null, null))
+                .when(new RegisterUser(USER, TENANT, "ann@example.com", "Ann", Set.of(Role.OPERATOR), null, null))
                 .expectException(DomainException.Invalid.class);
     }
 
     @Test
     void aPlatformUserMustBeAnOperator() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterUser(USER, TenantScoped.PLATFORM, "ops@example.com", "Ops", "$2a$hash",
+                .when(new RegisterUser(USER, TenantScoped.PLATFORM, "ops@example.com", "Ops",
                         Set.of(Role.APPROVER), null, null))
                 .expectException(DomainException.Invalid.class);
     }
@@ -42,12 +42,12 @@ class UserTest {
     @Test
     void anAddressWithoutDomainIsRefused() {
         fixture.givenNoPriorActivity()
-                .when(new RegisterUser(USER, TENANT, "ann", "Ann", "$2a$hash", Set.of(Role.REQUESTER), null, null))
+                .when(new RegisterUser(USER, TENANT, "ann", "Ann", Set.of(Role.REQUESTER), null, null))
                 .expectException(DomainException.Invalid.class);
     }
 
     static UserRegistered registered() {
-        return new UserRegistered(USER, TENANT, "ann@example.com", "Ann", "$2a$hash", Set.of(Role.REQUESTER), null, null);
+        return new UserRegistered(USER, TENANT, "ann@example.com", "Ann", Set.of(Role.REQUESTER), null, null);
     }
 
     @Test
@@ -67,5 +67,35 @@ class UserTest {
                 .when(new UserCommands.DeactivateUser(USER, UUID.randomUUID(), UUID.randomUUID(), null))
                 .expectException(DomainException.NotFound.class)
                 .expectNoEvents();
+    }
+
+    @Test
+    void anErasureIsRecordedOnceWithItsReason() {
+        UUID admin = UUID.randomUUID();
+        fixture.given(registered())
+                .when(new UserCommands.EraseSubject(USER, TENANT, admin, " asked under GDPR art. 17 "))
+                .expectEvents(new UserEvent.SubjectErased(USER, TENANT, admin, "asked under GDPR art. 17"));
+        fixture.given(registered(), new UserEvent.SubjectErased(USER, TENANT, admin, "asked"))
+                .when(new UserCommands.EraseSubject(USER, TENANT, admin, "again"))
+                .expectException(DomainException.IllegalTransition.class);
+        fixture.given(registered())
+                .when(new UserCommands.EraseSubject(USER, TENANT, admin, " "))
+                .expectException(DomainException.Invalid.class);
+        fixture.given(registered())
+                .when(new UserCommands.EraseSubject(USER, UUID.randomUUID(), admin, "asked"))
+                .expectException(DomainException.NotFound.class);
+    }
+
+    @Test
+    void aConsentIsRecordedOnlyWhenItChanges() {
+        fixture.given(registered())
+                .when(new UserCommands.ChangeConsent(USER, TENANT, false, USER))
+                .expectEvents(new UserEvent.ConsentChanged(USER, TENANT, false, USER));
+        fixture.given(registered(), new UserEvent.ConsentChanged(USER, TENANT, true, USER))
+                .when(new UserCommands.ChangeConsent(USER, TENANT, true, USER))
+                .expectNoEvents();
+        fixture.given(registered(), new UserEvent.SubjectErased(USER, TENANT, UUID.randomUUID(), "asked"))
+                .when(new UserCommands.ChangeConsent(USER, TENANT, true, USER))
+                .expectException(DomainException.IllegalTransition.class);
     }
 }

@@ -64,4 +64,13 @@ public class IdempotencyKeys {
                 (rs, i) -> new Kept(rs.getString(1), rs.getBoolean(2), (Integer) rs.getObject(3), rs.getString(4),
                         rs.getBytes(5)), scope, key).stream().findFirst();
     }
+
+    /**
+     * Forgets the answers kept for requests on a tenant's paths (erasure: an answer may quote the subject's data).
+     * The keys stay: a retry still changes nothing, and is answered with the kept status and no body.
+     */
+    public int forgetAnswers(java.util.UUID tenantId) {
+        return jdbc.update("UPDATE idempotency_keys SET body = NULL WHERE body IS NOT NULL AND strpos(scope, ?) > 0",
+                "/api/tenants/" + tenantId + "/");
+    }
 }

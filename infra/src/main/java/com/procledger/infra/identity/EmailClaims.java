@@ -38,6 +38,11 @@ public class EmailClaims {
                 Boolean.class, tenantId, normalized(email)));
     }
 
+    /** Frees the user's address (erasure): the claim is the one copy of it outside the user's read model. */
+    public void release(UUID userId) {
+        jdbc.update("DELETE FROM identity_email_claims WHERE user_id = ?", userId);
+    }
+
     public static String normalized(String email) {
         return email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
     }

@@ -128,4 +128,10 @@ public class Mfa {
         }
     }
 
+
+    /** Deletes the user's second factor: the TOTP secret and every recovery code (erasure). */
+    public void forget(UUID userId) {
+        jdbc.update("DELETE FROM mfa_recovery_codes WHERE user_id = ?", userId);
+        jdbc.update("DELETE FROM mfa_totp WHERE user_id = ?", userId);
+    }
 }

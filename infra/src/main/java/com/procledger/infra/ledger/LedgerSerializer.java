@@ -37,8 +37,11 @@ public class LedgerSerializer extends JacksonSerializer {
         }
     }
 
-    public static LedgerSerializer create() {
-        return new LedgerSerializer(JacksonSerializer.builder().objectMapper(objectMapper()));
+    /** The serializer of the ledger, sealing the personal data of events with {@code sealer} (docs/privacy.md). */
+    public static LedgerSerializer create(com.procledger.infra.privacy.Sealer sealer) {
+        ObjectMapper mapper = objectMapper();
+        mapper.registerModule(new com.procledger.infra.privacy.SealingModule(sealer));
+        return new LedgerSerializer(JacksonSerializer.builder().objectMapper(mapper));
     }
 
     /**

@@ -36,16 +36,23 @@ class AccessLogUpgradeTest {
             dataSource.setJdbcUrl(database.jdbcUrl());
             Flyway.configure().dataSource(dataSource).placeholders(Map.of("app_role", "")).target("18").load().migrate();
             var jdbc = new JdbcTemplate(dataSource);
-            var serializer = LedgerSerializer.create();
+            var serializer = LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer());
             var oldEngine = LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(serializer)
                     .snapshotSerializer(serializer).batchSize(100).build();
             UUID tenant = UUID.randomUUID();
             var tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
             for (String resource : List.of("/handled", "/not-yet-1", "/not-yet-2")) {
                 tx.executeWithoutResult(status -> oldEngine.appendEvents(GenericEventMessage.asEventMessage(
-                        new AccessRecorded(tenant, "u1", "requisition.read", resource, AccessOutcome.DENIED, 403,
-                                "203.0.113.7", "agent", "c-" + resource, "t1"))));
+                        new AccessRecorded(tenant, "u1", "requisition.read", resource, null, AccessOutcome.DENIED, 403,
+                                null, null, "c-" + resource, "t1"))));
             }
+            // access events of that time held the address and agent in plaintext (they are sealed since V25)
+            tx.executeWithoutResult(status -> {
+                jdbc.execute("SET LOCAL session_replication_role = replica"); // past the append-only trigger
+                jdbc.update("""
+                    UPDATE ledger_events SET payload = jsonb_set(jsonb_set(payload::jsonb, '{clientIp}', '"203.0.113.7"'),
+                        '{userAgent}', '"agent"')::json WHERE tenant_id = ?""", tenant);
+            });
             // the old processor had handled the first event only (with the event's time in milliseconds, as Axon
             // handed it over)
             jdbc.update("""

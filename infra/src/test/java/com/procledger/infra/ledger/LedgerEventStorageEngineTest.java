@@ -251,7 +251,7 @@ class LedgerEventStorageEngineTest {
     static org.axonframework.eventhandling.GenericEventMessage<com.procledger.domain.access.AccessEvent.AccessRecorded> access(
             UUID tenant, String resource) {
         return new org.axonframework.eventhandling.GenericEventMessage<>(new com.procledger.domain.access.AccessEvent.AccessRecorded(
-                tenant, "u1", "requisition.read", resource, com.procledger.domain.access.AccessEvent.AccessOutcome.ALLOWED,
+                tenant, "u1", "requisition.read", resource, null, com.procledger.domain.access.AccessEvent.AccessOutcome.ALLOWED,
                 200, "203.0.113.9", "test \"quoted\" \\ {braces}, commas", UUID.randomUUID().toString(), "jti"));
     }
 
@@ -273,7 +273,7 @@ class LedgerEventStorageEngineTest {
         assertThat(rows(tenant)).isEqualTo(3);
 
         // another instance of the service appends to the same ledger: this engine's knowledge is stale
-        var otherSerializer = LedgerSerializer.create();
+        var otherSerializer = LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer());
         var otherInstance = LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(otherSerializer)
                 .snapshotSerializer(otherSerializer).batchSize(500).build();
         tx.executeWithoutResult(status -> otherInstance.appendEvents(access(tenant, "/elsewhere")));
@@ -310,8 +310,9 @@ class LedgerEventStorageEngineTest {
         assertThat(stored.get("event_type")).isEqualTo("AccessRecorded");
         assertThat(stored.get("aggregate_id")).isNull();
         assertThat(stored.get("aggregate_seq")).isNull();
+        // the user agent (personal data) is stored sealed: its JSON-hostile characters are inside the ciphertext
         assertThat((String) stored.get("payload")).contains("\"resource\":\"/7\"")
-                .contains("test \\\"quoted\\\" \\\\ {braces}, commas");
+                .contains("\"userAgent\":\"sealed:v1:").doesNotContain("braces");
     }
 
     @Test
@@ -361,7 +362,7 @@ class LedgerEventStorageEngineTest {
         long before = engine.headPosition();
         tx.executeWithoutResult(status -> engine.appendEvents(List.of(access(tenant, "/a1"), event(tenant, aggregate, 0),
                 access(tenant, "/a2"), access(tenant, "/a3"), event(tenant, aggregate, 1), access(tenant, "/a4"))));
-        var serializer = LedgerSerializer.create();
+        var serializer = LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer());
         java.util.function.Function<LedgerEventStorageEngine.Tracked, LedgerEventStorageEngine> engineFor = tracked ->
                 LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(serializer)
                         .snapshotSerializer(serializer).batchSize(2).tracked(tracked).build();

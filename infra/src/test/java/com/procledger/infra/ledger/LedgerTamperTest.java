@@ -129,7 +129,7 @@ class LedgerTamperTest {
     @Test
     void aPayloadChangedByASuperuserIsCaughtAtItsSequence() throws Exception {
         UUID tenant = chainOf(10);
-        asSuperuser("UPDATE ledger_events SET payload = replace(payload::text, 'reason 6', 'reason 7')::json"
+        asSuperuser("UPDATE ledger_events SET payload = jsonb_set(payload::jsonb, '{reason}', '\"reason 7\"')::json"
                 + where(tenant, 7));
         var report = verify(tenant);
         assertThat(report.valid()).isFalse();
@@ -187,7 +187,7 @@ class LedgerTamperTest {
         long checkpointSeq = checkpoints.take(tenant).orElseThrow().checkpoint().ledgerSeq();
         assertThat(checkpointSeq).isEqualTo(12);
         // rewrite event 6 and recompute every hash after it, as someone who knows the format could
-        asSuperuser("UPDATE ledger_events SET payload = replace(payload::text, 'reason 5', 'reason X')::json"
+        asSuperuser("UPDATE ledger_events SET payload = jsonb_set(payload::jsonb, '{reason}', '\"reason X\"')::json"
                 + where(tenant, 6));
         rechain(tenant, 6, 12, jdbc.queryForObject("SELECT hash FROM ledger_events" + where(tenant, 5), byte[].class));
         var report = verify(tenant);

@@ -27,7 +27,7 @@ final class TestLedger implements AutoCloseable {
         migrate(dataSource, "");
         jdbc = new JdbcTemplate(dataSource);
         tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        var serializer = LedgerSerializer.create();
+        var serializer = LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer());
         engine = LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(serializer)
                 .snapshotSerializer(serializer).persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver())
                 .hashing(hashing).batchSize(500).build();

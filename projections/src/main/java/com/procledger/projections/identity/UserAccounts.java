@@ -1,7 +1,10 @@
 package com.procledger.projections.identity;
 
 import com.procledger.domain.identity.Role;
+import com.procledger.domain.identity.UserEvent.ConsentChanged;
+import com.procledger.domain.identity.UserEvent.SubjectErased;
 import com.procledger.domain.identity.UserEvent.UserDeactivated;
+import com.procledger.domain.privacy.ErasedSubjects;
 import com.procledger.domain.identity.UserEvent.UserRegistered;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -22,7 +25,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-/** User accounts: who can sign in, with which roles, in which tenant. */
+/**
+ * User accounts: who can sign in, with which roles, in which tenant, and whether they consent to AI processing.
+ * Passwords are not here: they are credentials ({@code user_credentials}), never events. An erased user keeps
+ * their row (roles, dates) under their label, without name or email.
+ */
 @Component
 @ProcessingGroup(UserAccounts.PROCESSING_GROUP)
 public class UserAccounts {
@@ -31,8 +38,8 @@ public class UserAccounts {
     /** This read model: its processing group and the tables it writes. */
     public static final com.procledger.projections.ReadModel READ_MODEL =
             new com.procledger.projections.ReadModel(PROCESSING_GROUP, java.util.List.of("user_account"));
-    private static final String COLUMNS = "SELECT user_id, tenant_id, email, name, password_hash, roles, department, created_at, "
-            + "deactivated_at FROM user_account ";
+    private static final String COLUMNS = "SELECT user_id, tenant_id, email, name, roles, department, created_at, "
+            + "deactivated_at, ai_processing FROM user_account ";
 
     private final JdbcTemplate jdbc;
 
@@ -40,9 +47,15 @@ public class UserAccounts {
         this.jdbc = jdbc;
     }
 
-    /** @param deactivatedAt when the account was stopped; null while it is active */
-    public record UserAccount(UUID id, UUID tenantId, String email, String name, String passwordHash, Set<Role> roles,
-                              String department, Instant createdAt, Instant deactivatedAt) {
+    /**
+     * @param email         the address, or the user's label once erased
+     * @param deactivatedAt when the account was stopped; null while it is active
+     * @param aiProcessing  the user's own consent to AI processing; null when they have not said
+     * @param erased        whether the user's personal data is erased
+     */
+    public record UserAccount(UUID id, UUID tenantId, String email, String name, Set<Role> roles,
+                              String department, Instant createdAt, Instant deactivatedAt, Boolean aiProcessing,
+                              boolean erased) {
 
         public boolean active() {
             return deactivatedAt == null;
@@ -52,9 +65,9 @@ public class UserAccounts {
     @EventHandler
     void on(UserRegistered event, @Timestamp Instant at) {
         jdbc.update("""
-                INSERT INTO user_account (user_id, tenant_id, email, name, password_hash, roles, department, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING""",
-                event.userId(), event.tenantId(), event.email(), event.name(), event.passwordHash(),
+                INSERT INTO user_account (user_id, tenant_id, email, name, roles, department, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING""",
+                event.userId(), event.tenantId(), event.email(), event.name(),
                 event.roles().stream().map(Role::name).sorted().toArray(String[]::new), event.department(),
                 java.sql.Timestamp.from(at));
     }
@@ -63,6 +76,20 @@ public class UserAccounts {
     void on(UserDeactivated event, @Timestamp Instant at) {
         jdbc.update("UPDATE user_account SET deactivated_at = ? WHERE user_id = ? AND deactivated_at IS NULL",
                 java.sql.Timestamp.from(at), event.userId());
+    }
+
+    /** The name becomes the label, the address goes; a rebuild after the erasure reads the label from the ledger. */
+    @EventHandler
+    void on(SubjectErased event, @Timestamp Instant at) {
+        jdbc.update("""
+                UPDATE user_account SET email = NULL, name = ?, ai_processing = NULL,
+                    deactivated_at = coalesce(deactivated_at, ?) WHERE user_id = ?""",
+                ErasedSubjects.label(event.userId()), java.sql.Timestamp.from(at), event.userId());
+    }
+
+    @EventHandler
+    void on(ConsentChanged event) {
+        jdbc.update("UPDATE user_account SET ai_processing = ? WHERE user_id = ?", event.aiProcessing(), event.userId());
     }
 
     @ResetHandler
@@ -90,13 +117,17 @@ public class UserAccounts {
     }
 
     public List<UserAccount> inTenant(UUID tenantId) {
-        return jdbc.query(COLUMNS + "WHERE tenant_id = ? ORDER BY email", MAPPER, tenantId);
+        return jdbc.query(COLUMNS + "WHERE tenant_id = ? ORDER BY email NULLS LAST, user_id", MAPPER, tenantId);
     }
 
-    private static final RowMapper<UserAccount> MAPPER = (rs, i) -> new UserAccount(rs.getObject(1, UUID.class),
-            rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4), rs.getString(5), roles(rs.getArray(6)),
-            rs.getString(7), rs.getTimestamp(8).toInstant(),
-            rs.getTimestamp(9) == null ? null : rs.getTimestamp(9).toInstant());
+    private static final RowMapper<UserAccount> MAPPER = (rs, i) -> {
+        UUID id = rs.getObject(1, UUID.class);
+        String email = rs.getString(3);
+        return new UserAccount(id, rs.getObject(2, UUID.class), email == null ? ErasedSubjects.label(id) : email,
+                rs.getString(4), roles(rs.getArray(5)), rs.getString(6), rs.getTimestamp(7).toInstant(),
+                rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant(),
+                (Boolean) rs.getObject(9), email == null);
+    };
 
     private static Set<Role> roles(Array array) throws SQLException {
         var roles = EnumSet.noneOf(Role.class);

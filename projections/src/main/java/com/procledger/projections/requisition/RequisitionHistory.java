@@ -92,6 +92,36 @@ public class RequisitionHistory {
         }
     }
 
+    /**
+     * The erased subject's own texts (the justifications and reasons of the entries they made) become their label,
+     * in the entries and in the last values.
+     */
+    @EventHandler
+    void on(com.procledger.domain.identity.UserEvent.SubjectErased event) {
+        pending().write(); // entries of this batch before the erasure are purged with the others
+        String label = com.procledger.domain.privacy.ErasedSubjects.label(event.userId());
+        for (String field : PERSONAL_FIELDS) {
+            jdbc.update("""
+                    UPDATE requisition_history_state s SET fields = jsonb_set(s.fields, ARRAY[?], to_jsonb(?::text))
+                    WHERE s.fields ->> ? IS NOT NULL AND s.requisition_id IN (
+                        SELECT h.requisition_id FROM requisition_history h, jsonb_array_elements(h.changes) c
+                        WHERE h.tenant_id = ? AND h.actor = ? AND c->>'field' = ? AND c->>'to' IS NOT NULL)""",
+                    field, label, field, event.tenantId(), event.userId(), field);
+        }
+        jdbc.update("""
+                UPDATE requisition_history SET changes = (
+                    SELECT jsonb_agg(CASE WHEN c->>'field' IN ('justification', 'reason') THEN jsonb_build_object('field', c->'field',
+                            'from', CASE WHEN c->>'from' IS NULL THEN 'null'::jsonb ELSE to_jsonb(?::text) END,
+                            'to', CASE WHEN c->>'to' IS NULL THEN 'null'::jsonb ELSE to_jsonb(?::text) END)
+                        ELSE c END ORDER BY n)
+                    FROM jsonb_array_elements(changes) WITH ORDINALITY AS x(c, n))
+                WHERE tenant_id = ? AND actor = ? AND jsonb_path_exists(changes, '$[*] ? (@.field == "justification" || @.field == "reason")')""",
+                label, label, event.tenantId(), event.userId());
+    }
+
+    /** The fields of history entries that hold a person's own text. */
+    private static final java.util.List<String> PERSONAL_FIELDS = java.util.List.of("justification", "reason");
+
     /** A requisition's last values and the aggregate sequence they reflect; {@code changed} when to be written. */
     private record State(UUID tenantId, Map<String, String> fields, long version, boolean changed) {
     }
@@ -190,11 +220,12 @@ public class RequisitionHistory {
         return fields;
     }
 
+    /**
+     * The person the event names as its author (whose key seals the texts it carries: erasing them finds the entry
+     * by this), or for an event naming nobody the actor of the command.
+     */
     private static UUID actorOf(RequisitionEvent event, MetaData metaData) {
-        if (metaData.get(ACTOR) instanceof String actor) {
-            return UUID.fromString(actor);
-        }
-        return switch (event) {
+        UUID author = switch (event) {
             case RequisitionRaised e -> e.requesterId();
             case RequisitionSubmitted e -> e.submittedBy();
             case ApprovalStepApproved e -> e.approvedBy();
@@ -202,6 +233,10 @@ public class RequisitionHistory {
             case RequisitionCancelled e -> e.cancelledBy();
             case RequisitionApproved e -> null;
         };
+        if (author == null && metaData.get(ACTOR) instanceof String actor) {
+            return UUID.fromString(actor);
+        }
+        return author;
     }
 
     @ResetHandler

@@ -122,13 +122,37 @@ public class RequisitionViews {
     @EventHandler
     void on(RequisitionRejected event, @SequenceNumber long version, @Timestamp Instant at, MetaData metaData) {
         update(event.requisitionId(), version, at, metaData,
-                "status = 'REJECTED', pending_step_index = NULL, decision_reason = ?", event.reason());
+                "status = 'REJECTED', pending_step_index = NULL, decision_reason = ?, decided_by = ?", event.reason(),
+                event.rejectedBy());
     }
 
     @EventHandler
     void on(RequisitionCancelled event, @SequenceNumber long version, @Timestamp Instant at, MetaData metaData) {
         update(event.requisitionId(), version, at, metaData,
-                "status = 'CANCELLED', pending_step_index = NULL, decision_reason = ?", event.reason());
+                "status = 'CANCELLED', pending_step_index = NULL, decision_reason = ?, decided_by = ?", event.reason(),
+                event.cancelledBy());
+    }
+
+    /**
+     * The erased subject's own texts become their label: the justifications they wrote, their approval comments,
+     * their decision reasons. (A rebuild after the erasure reads the label from the ledger.)
+     */
+    @EventHandler
+    void on(com.procledger.domain.identity.UserEvent.SubjectErased event) {
+        String label = com.procledger.domain.privacy.ErasedSubjects.label(event.userId());
+        jdbc.update("""
+                UPDATE requisition_view SET justification = ? WHERE tenant_id = ? AND requester_id = ?
+                    AND justification IS NOT NULL""", label, event.tenantId(), event.userId());
+        jdbc.update("""
+                UPDATE requisition_view SET decision_reason = ? WHERE tenant_id = ? AND decided_by = ?
+                    AND decision_reason IS NOT NULL""", label, event.tenantId(), event.userId());
+        jdbc.update("""
+                UPDATE requisition_view SET approvals = (
+                    SELECT jsonb_agg(CASE WHEN a->>'approver' = ?::text AND a->>'comment' IS NOT NULL
+                                          THEN jsonb_set(a, '{comment}', to_jsonb(?::text)) ELSE a END ORDER BY n)
+                    FROM jsonb_array_elements(approvals) WITH ORDINALITY AS x(a, n))
+                WHERE tenant_id = ? AND approvals @> jsonb_build_array(jsonb_build_object('approver', ?::text))""",
+                event.userId().toString(), label, event.tenantId(), event.userId().toString());
     }
 
     /** Applies an event's changes once: the version guard makes a redelivered event a no-op. */

@@ -37,8 +37,9 @@ public class Tenants {
         this.jdbc = jdbc;
     }
 
+    /** @param aiProcessingDefault whether members who have not said consent to AI processing */
     public record TenantView(UUID id, String name, String currency, int policyVersion, List<ApprovalStep> policy,
-                             Instant createdAt, SecurityPolicy securityPolicy) {
+                             Instant createdAt, SecurityPolicy securityPolicy, boolean aiProcessingDefault) {
     }
 
     /** Who must use a second factor, and when an unused session ends (null: never). */
@@ -71,6 +72,12 @@ public class Tenants {
                 event.version(), ReadModelJson.write(event.steps()), version, event.tenantId(), version);
     }
 
+    @EventHandler
+    void on(com.procledger.domain.tenant.TenantEvent.ConsentDefaultChanged event) {
+        jdbc.update("UPDATE tenant_view SET ai_processing_default = ? WHERE tenant_id = ?", event.aiProcessing(),
+                event.tenantId());
+    }
+
     @ResetHandler
     void reset() {
         jdbc.execute("TRUNCATE tenant_view");
@@ -84,7 +91,7 @@ public class Tenants {
     public Optional<TenantView> find(UUID tenantId) {
         return jdbc.query("""
                 SELECT tenant_id, name, currency, policy_version, policy, created_at, mfa_for_everyone, mfa_roles,
-                    idle_timeout_minutes FROM tenant_view WHERE tenant_id = ?""",
+                    idle_timeout_minutes, ai_processing_default FROM tenant_view WHERE tenant_id = ?""",
                 (rs, i) -> {
                     var roles = java.util.EnumSet.noneOf(com.procledger.domain.identity.Role.class);
                     for (String role : (String[]) rs.getArray(8).getArray()) {
@@ -94,7 +101,7 @@ public class Tenants {
                     Long idleOrNull = rs.wasNull() ? null : idle;
                     return new TenantView(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3).strip(),
                             rs.getInt(4), ReadModelJson.read(rs.getString(5), STEPS), rs.getTimestamp(6).toInstant(),
-                            new SecurityPolicy(rs.getBoolean(7), roles, idleOrNull));
+                            new SecurityPolicy(rs.getBoolean(7), roles, idleOrNull), rs.getBoolean(10));
                 }, tenantId)
                 .stream().findFirst();
     }

@@ -1,0 +1,36 @@
+-- Personal data that can be erased (docs/privacy.md, ADR 0021).
+
+-- The keys of data subjects: a Tink AES-256-GCM keyset per user (and per day for unauthenticated requests), wrapped
+-- by the secrets keyset. Erasure sets wrapped_key to NULL and keeps the row as a tombstone; keys of unauthenticated
+-- requests are deleted after expires_at.
+CREATE TABLE subject_keys (
+    subject     text PRIMARY KEY,
+    wrapped_key bytea,
+    created_at  timestamptz NOT NULL,
+    expires_at  timestamptz,
+    erased_at   timestamptz,
+    CONSTRAINT subject_keys_erased CHECK ((wrapped_key IS NULL) = (erased_at IS NOT NULL))
+);
+COMMENT ON TABLE subject_keys IS 'Keys of data subjects, wrapped by the secrets keyset. app privileges: SELECT, INSERT, UPDATE, DELETE';
+CREATE INDEX subject_keys_expiry ON subject_keys (expires_at) WHERE expires_at IS NOT NULL;
+
+-- Secrets never enter the ledger: a user's password hash is a credential that can be changed and deleted.
+CREATE TABLE user_credentials (
+    user_id       uuid PRIMARY KEY,
+    password_hash text NOT NULL,
+    changed_at    timestamptz NOT NULL
+);
+ALTER TABLE user_account DROP COLUMN password_hash;
+
+-- An erased user's address is gone: the account keeps its row (roles, dates) without it.
+ALTER TABLE user_account ALTER COLUMN email DROP NOT NULL;
+
+-- Consent to AI processing: the member's own choice (null: not said, the tenant's default applies).
+ALTER TABLE user_account ADD COLUMN ai_processing boolean;
+ALTER TABLE tenant_view ADD COLUMN ai_processing_default boolean NOT NULL DEFAULT false;
+
+-- Who wrote a requisition's decision reason, so that erasing them can remove it.
+ALTER TABLE requisition_view ADD COLUMN decided_by uuid;
+
+-- Erasing a user finds the history entries they made.
+CREATE INDEX requisition_history_actor ON requisition_history (tenant_id, actor);
