@@ -19,9 +19,11 @@ public class AccessEventsController {
 
     private static final int MAX_PAGE_SIZE = 500;
     private final AccessLog accessLog;
+    private final com.procledger.infra.privacy.Sealer sealer;
 
-    public AccessEventsController(AccessLog accessLog) {
+    public AccessEventsController(AccessLog accessLog, com.procledger.infra.privacy.Sealer sealer) {
         this.accessLog = accessLog;
+        this.sealer = sealer;
     }
 
     @GetMapping("/api/tenants/{tenantId}/access-events")
@@ -40,7 +42,12 @@ public class AccessEventsController {
         if (from != null && to != null && !from.isBefore(to)) {
             throw new DomainException.Invalid("from must be before to");
         }
-        return accessLog.find(tenantId, new AccessLog.Filter(from, to, actor, action,
+        var found = accessLog.find(tenantId, new AccessLog.Filter(from, to, actor, action,
                 outcome == null ? null : outcome.name()), page, size);
+        // addresses and agents are sealed in the ledger: opened for compliance, or the subject's label once erased
+        return new AccessLog.Page(found.items().stream().map(e -> new AccessLog.Entry(e.ledgerSeq(), e.at(), e.actor(),
+                e.action(), e.resource(), sealer.open(e.detail()), e.outcome(), e.status(), sealer.open(e.ip()),
+                sealer.open(e.userAgent()),
+                e.tokenId(), e.correlationId())).toList(), found.page(), found.size(), found.total());
     }
 }

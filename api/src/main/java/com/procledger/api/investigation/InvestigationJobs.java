@@ -188,13 +188,14 @@ public class InvestigationJobs implements AutoCloseable {
     private final Clock clock = Clock.systemUTC();
 
     @Autowired
-    public InvestigationJobs(DataSource dataSource, PlatformTransactionManager transactions, ProcLedgerProperties properties) {
-        this(dataSource, transactions, properties.investigations());
+    public InvestigationJobs(DataSource dataSource, PlatformTransactionManager transactions, ProcLedgerProperties properties,
+                             com.procledger.infra.privacy.Sealer sealer) {
+        this(dataSource, transactions, properties.investigations(), sealer);
     }
 
     public InvestigationJobs(DataSource dataSource, PlatformTransactionManager transactions,
-                             ProcLedgerProperties.Investigations settings) {
-        this.search = new LedgerSearch(dataSource);
+                             ProcLedgerProperties.Investigations settings, com.procledger.infra.privacy.Sealer sealer) {
+        this.search = new LedgerSearch(dataSource, sealer::open);
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         // one snapshot for the whole job: its slices see the same ledger

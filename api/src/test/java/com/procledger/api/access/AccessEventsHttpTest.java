@@ -133,7 +133,8 @@ class AccessEventsHttpTest extends HttpTestSupport {
         });
         assertThat(denied).anySatisfy(item -> {
             assertThat(item.get("action").asString()).isEqualTo("auth.token");
-            assertThat(item.get("resource").asString()).isEqualTo("account:" + victimRequesterEmail);
+            assertThat(item.get("resource").asString()).isEqualTo("/api/auth/token");
+            assertThat(item.get("detail").asString()).isEqualTo(victimRequesterEmail);
         });
         // the prober's own tenant holds none of it
         String proberCompliance = prober.addUser("compliance", List.of("COMPLIANCE"));

@@ -39,6 +39,9 @@ class InvestigationHttpTest extends HttpTestSupport {
     @Autowired
     PlatformTransactionManager transactions;
 
+    @Autowired
+    com.procledger.infra.privacy.Sealer sealer;
+
     private static List<JsonNode> events(Response response) {
         List<JsonNode> events = new ArrayList<>();
         response.json().get("events").forEach(events::add);
@@ -158,12 +161,16 @@ class InvestigationHttpTest extends HttpTestSupport {
 
         Response recorded = post("/api/investigations", operatorToken, window(start, "tokenId", marker));
         assertThat(recorded.status()).isEqualTo(200);
-        // the operator's investigation is an access event in the platform's ledger, with its criteria
-        List<String> resources = jdbc.queryForList("""
-                SELECT payload::jsonb->>'resource' FROM ledger_events
-                WHERE event_type = 'AccessRecorded' AND payload::jsonb->>'action' = 'investigation.run-across-tenants'""",
-                String.class);
-        assertThat(resources).anySatisfy(r -> assertThat(r).startsWith("investigation ").contains(marker));
+        // the operator's investigation is an access event in the platform's ledger, with its criteria (which may
+        // name people's addresses: sealed under the operator's key)
+        List<Map<String, Object>> recordedRows = jdbc.queryForList("""
+                SELECT payload::jsonb->>'resource' AS resource, payload::jsonb->>'detail' AS detail FROM ledger_events
+                WHERE event_type = 'AccessRecorded' AND payload::jsonb->>'action' = 'investigation.run-across-tenants'""");
+        assertThat(recordedRows).anySatisfy(r -> {
+            assertThat((String) r.get("resource")).startsWith("investigation ");
+            assertThat((String) r.get("detail")).startsWith("sealed:v1:").doesNotContain(marker);
+            assertThat(sealer.open((String) r.get("detail"))).contains(marker);
+        });
 
         // a tenant's compliance user cannot look across tenants, nor into another tenant
         String compliance = first.addUser("compliance", List.of("COMPLIANCE"));
@@ -266,7 +273,7 @@ class InvestigationHttpTest extends HttpTestSupport {
         for (int i = 0; i < 4; i++) {
             tenant.raiseAndSubmit("1" + i + ".00");
         }
-        var search = new LedgerSearch(dataSource);
+        var search = new LedgerSearch(dataSource, sealer::open);
         var criteria = new LedgerSearch.Criteria(start, Instant.now().plusSeconds(60), tenant.id, null, null, null, null, null);
         var everyEvent = new TransactionTemplate(transactions);
         long ceiling = search.ceiling();
@@ -318,7 +325,7 @@ class InvestigationHttpTest extends HttpTestSupport {
                 java.time.Duration.ofHours(1), 2, 1000);
         var criteria = new LedgerSearch.Criteria(Instant.now().minusSeconds(1), Instant.now(), null, null, null, null,
                 null, "nothing.matches");
-        try (var jobs = new InvestigationJobs(stalled, new JdbcTransactionManager(stalled), settings)) {
+        try (var jobs = new InvestigationJobs(stalled, new JdbcTransactionManager(stalled), settings, sealer)) {
             var running = jobs.submit(null, criteria);
             var queued = jobs.submit(null, criteria);
             assertThatThrownBy(() -> jobs.submit(null, criteria)).isInstanceOf(Unavailable.class)

@@ -157,7 +157,7 @@ class LedgerHttpTest extends HttpTestSupport {
         while (!tampered.get(victim).contains("UserRegistered")) {
             victim++;
         }
-        tampered.set(victim, tampered.get(victim).replace("Admin", "Mallory"));
+        tampered.set(victim, tampered.get(victim).replace("TENANT_ADMIN", "COMPLIANCE"));
         assertThat(tampered.get(victim)).isNotEqualTo(original.get(victim));
         Path changed = Files.write(files.resolve("tampered.ndjson"), tampered);
         var bad = runVerifier(changed, checkpoints, key);

@@ -107,9 +107,15 @@ public final class LedgerSearch {
             WHERE true""";
 
     private final JdbcTemplate jdbc;
+    private final java.util.function.UnaryOperator<String> opener;
 
-    public LedgerSearch(DataSource dataSource) {
+    /**
+     * @param opener opens a sealed client address ({@code Sealer::open}): addresses are personal data, sealed in
+     *               the ledger, so an address criterion is matched here, on the opened address, not in SQL
+     */
+    public LedgerSearch(DataSource dataSource, java.util.function.UnaryOperator<String> opener) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.opener = opener;
     }
 
     /** Whether {@code ip} is an address or a CIDR range PostgreSQL understands. */
@@ -138,7 +144,9 @@ public final class LedgerSearch {
                 SELECT tenant_id, ledger_seq, hash, occurred_at, event_type, f.actor, f.action, f.resource,
                        p->>'outcome', (p->>'status')::int, f.ip, f.token_id, aggregate_type, aggregate_id
                 """ + where(criteria, ceiling, args) + " ORDER BY occurred_at, tenant_id, ledger_seq LIMIT ?";
-        args.add(limit);
+        args.add(criteria.ip() == null ? limit : Long.MAX_VALUE);
+        Cidr range = criteria.ip() == null ? null : Cidr.parse(criteria.ip());
+        long[] handed = {0};
         jdbc.query(connection -> {
             PreparedStatement statement = connection.prepareStatement(sql);
             statement.setFetchSize(1000);
@@ -146,10 +154,63 @@ public final class LedgerSearch {
                 statement.setObject(i + 1, args.get(i));
             }
             return statement;
-        }, (RowCallbackHandler) rs -> hit.accept(new Hit(rs.getObject(1, UUID.class), rs.getLong(2),
-                LedgerHashing.hex(rs.getBytes(3)), rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6),
-                rs.getString(7), rs.getString(8), rs.getString(9), rs.getObject(10, Integer.class), rs.getString(11),
-                rs.getString(12), rs.getString(13), rs.getString(14))));
+        }, (RowCallbackHandler) rs -> {
+            if (handed[0] >= limit) {
+                return; // an address criterion matched here: the rest of the cursor is read and left
+            }
+            String ip = opener.apply(rs.getString(11));
+            if (range != null && !range.contains(ip)) {
+                return;
+            }
+            handed[0]++;
+            hit.accept(new Hit(rs.getObject(1, UUID.class), rs.getLong(2),
+                    LedgerHashing.hex(rs.getBytes(3)), rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6),
+                    rs.getString(7), rs.getString(8), rs.getString(9), rs.getObject(10, Integer.class), ip,
+                    rs.getString(12), rs.getString(13), rs.getString(14)));
+        });
+    }
+
+    /** An address or CIDR range, matched against opened addresses as PostgreSQL's {@code <<=} on inet would. */
+    record Cidr(byte[] network, int prefix) {
+
+        static Cidr parse(String text) {
+            int slash = text.indexOf('/');
+            byte[] address = literal(slash < 0 ? text : text.substring(0, slash));
+            if (address == null) {
+                throw new IllegalArgumentException("not an address or CIDR range: " + text);
+            }
+            int prefix = slash < 0 ? address.length * 8 : Integer.parseInt(text.substring(slash + 1));
+            if (prefix < 0 || prefix > address.length * 8) {
+                throw new IllegalArgumentException("not a CIDR range: " + text);
+            }
+            return new Cidr(address, prefix);
+        }
+
+        boolean contains(String ip) {
+            byte[] address = ip == null ? null : literal(ip);
+            if (address == null || address.length != network.length) {
+                return false;
+            }
+            for (int bit = 0; bit < prefix; bit++) {
+                int mask = 0x80 >>> (bit % 8);
+                if ((address[bit / 8] & mask) != (network[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The bytes of an IPv4 or IPv6 literal (never a host name: no lookup), or null. */
+        private static byte[] literal(String text) {
+            if (!text.matches("[0-9A-Fa-f:.]{2,45}") || !(text.contains(":") || text.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
+                return null;
+            }
+            try {
+                return java.net.InetAddress.getByName(text).getAddress();
+            } catch (java.net.UnknownHostException e) {
+                return null;
+            }
+        }
     }
 
     /**
@@ -255,11 +316,7 @@ public final class LedgerSearch {
             where.append(" AND f.token_id = ?");
             args.add(c.tokenId());
         }
-        if (c.ip() != null) {
-            // inet <<= : the address itself, or any address inside the CIDR range
-            where.append(" AND CASE WHEN f.ip ~ '^[0-9A-Fa-f:.]+$' THEN f.ip::inet END <<= ?::inet");
-            args.add(c.ip());
-        }
+        // an address criterion (c.ip) is matched on the opened address by forEach: in the ledger it is sealed
         if (c.resource() != null) {
             where.append(" AND (strpos(f.resource, ?) > 0 OR aggregate_id = ?)");
             args.add(c.resource());

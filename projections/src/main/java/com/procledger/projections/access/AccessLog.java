@@ -27,8 +27,12 @@ public class AccessLog {
         this.jdbc = jdbc;
     }
 
-    public record Entry(long ledgerSeq, Instant at, String actor, String action, String resource, String outcome,
-                        int status, String ip, String userAgent, String tokenId, String correlationId) {
+    /**
+     * One access. {@code detail}, {@code ip} and {@code userAgent} are personal data, sealed in the ledger: as read
+     * here they are sealed still (the web layer opens them for whoever may see them).
+     */
+    public record Entry(long ledgerSeq, Instant at, String actor, String action, String resource, String detail,
+                        String outcome, int status, String ip, String userAgent, String tokenId, String correlationId) {
     }
 
     /** Filters; a null field does not filter. {@code from} is inclusive, {@code to} exclusive. */
@@ -66,11 +70,11 @@ public class AccessLog {
         pageArgs.add(size);
         pageArgs.add((long) page * size);
         List<Entry> items = jdbc.query("""
-                SELECT ledger_seq, at, actor, action, resource, outcome, status, client_ip, user_agent, token_id,
+                SELECT ledger_seq, at, actor, action, resource, detail, outcome, status, client_ip, user_agent, token_id,
                     correlation_id FROM access_log""" + where + " ORDER BY ledger_seq DESC LIMIT ? OFFSET ?",
                 (rs, i) -> new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getInt(7), rs.getString(8), rs.getString(9),
-                        rs.getString(10), rs.getString(11)), pageArgs.toArray());
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9), rs.getString(10),
+                        rs.getString(11), rs.getString(12)), pageArgs.toArray());
         return new Page(items, page, size, total);
     }
 }
