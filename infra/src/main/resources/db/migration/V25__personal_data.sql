@@ -1,5 +1,16 @@
 -- Personal data that can be erased (docs/privacy.md, ADR 0021).
 
+-- A ledger written before this version holds password hashes and personal data in plaintext, under its hash chain:
+-- it cannot be made erasable in place, and is not carried forward (ADR 0021). Start such a database afresh.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM ledger_events WHERE event_type = 'UserRegistered' AND event_revision IS NULL) THEN
+        RAISE EXCEPTION 'this ledger was written before personal data was sealed (its UserRegistered events hold '
+            'password hashes in plaintext): it cannot be upgraded; start from an empty database (ADR 0021)';
+    END IF;
+END
+$$;
+
 -- The keys of data subjects: a Tink AES-256-GCM keyset per user (and per day for unauthenticated requests), wrapped
 -- by the secrets keyset. Erasure sets wrapped_key to NULL and keeps the row as a tombstone; keys of unauthenticated
 -- requests are deleted after expires_at.
