@@ -77,4 +77,14 @@ public class AccessLog {
                         rs.getString(11), rs.getString(12)), pageArgs.toArray());
         return new Page(items, page, size, total);
     }
+
+    /** Every access of {@code actor} in the tenant's ledger, oldest first, through a cursor (call in a transaction). */
+    public void forEachOfActor(UUID tenantId, String actor, java.util.function.Consumer<Entry> entry) {
+        com.procledger.projections.Cursors.forEachRow(jdbc, """
+                SELECT ledger_seq, at, actor, action, resource, detail, outcome, status, client_ip, user_agent, token_id,
+                    correlation_id FROM access_log WHERE tenant_id = ? AND actor = ? ORDER BY ledger_seq""",
+                List.of(tenantId, actor), rs -> entry.accept(new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(),
+                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8),
+                        rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12))));
+    }
 }
