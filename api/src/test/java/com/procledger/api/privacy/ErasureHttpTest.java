@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -87,15 +89,77 @@ class ErasureHttpTest extends HttpTestSupport {
         var access = get(tenant.path("/access-events?actor=" + erin), compliance);
         assertThat(access.status()).isEqualTo(200);
         assertThat(access.body()).doesNotContain(agent).contains(label);
-        // a rebuild reads the ledger again: the label, never a failure on the destroyed key
-        var rebuild = post("/api/admin/projections/requisitions/rebuild", operatorToken, null);
-        assertThat(rebuild.status()).as(rebuild.body()).isIn(200, 202);
 
         // Erin is gone: her token is refused, her password opens nothing, and she cannot be erased twice
         assertThat(get(tenant.path("/requisitions"), erinToken).status()).isEqualTo(401);
         assertThat(post("/api/auth/token", null, Map.of("email", email, "password", PASSWORD)).status()).isEqualTo(401);
         assertThat(post(tenant.path("/users/" + erin + "/erasure"), tenant.admin, Map.of("reason", "again")).status())
                 .isEqualTo(409);
+    }
+
+    @Test
+    void bundlesBeforeAndAfterVerifyWithTheSameHashesAndRebuildsTimeTravelAndInvestigationsCrossTheErasure()
+            throws Exception {
+        TestTenant tenant = newTenant();
+        String compliance = tenant.addUser("compliance", List.of("COMPLIANCE"));
+        String email = "gus-" + UUID.randomUUID() + "@example.test";
+        var created = post(tenant.path("/users"), tenant.admin, Map.of("email", email, "name", "Gus Gone",
+                "password", PASSWORD, "roles", List.of("REQUESTER")));
+        UUID gus = UUID.fromString(created.json().get("id").asString());
+        String gusToken = token(email, PASSWORD);
+        var raised = post(tenant.path("/requisitions"), gusToken, Map.of("title", "Chair", "department", "Ops",
+                "vendor", "ACME", "currency", "EUR", "justification", "Gus's own words",
+                "lines", List.of(line("Furniture", "1", "120.00"))));
+        UUID requisition = UUID.fromString(raised.json().get("id").asString());
+        java.time.Instant beforeErasure = java.time.Instant.now();
+        Thread.sleep(5);
+        post(tenant.path("/ledger/checkpoints"), compliance, null);
+        Path dir = Files.createTempDirectory("erasure-bundles-");
+        Path key = Files.writeString(dir.resolve("key.pem"), get("/api/ledger/public-key", null).body());
+        Path eventsBefore = Files.writeString(dir.resolve("before.ndjson"), get(tenant.path("/ledger/events"), compliance).body());
+        Path checkpointsBefore = Files.writeString(dir.resolve("before.json"), get(tenant.path("/ledger/checkpoints"), compliance).body());
+
+        assertThat(post(tenant.path("/users/" + gus + "/erasure"), tenant.admin, Map.of("reason", "asked")).status())
+                .isEqualTo(200);
+        Path eventsAfter = Files.writeString(dir.resolve("after.ndjson"), get(tenant.path("/ledger/events"), compliance).body());
+        Path checkpointsAfter = Files.writeString(dir.resolve("after.json"), get(tenant.path("/ledger/checkpoints"), compliance).body());
+        for (Path[] bundle : List.of(new Path[]{eventsBefore, checkpointsBefore}, new Path[]{eventsAfter, checkpointsAfter})) {
+            var out = new java.io.ByteArrayOutputStream();
+            int exit = com.procledger.api.ledger.VerifyLedgerCommand.run(new String[]{"--events", bundle[0].toString(),
+                    "--checkpoints", bundle[1].toString(), "--public-key", key.toString()},
+                    new java.io.PrintStream(out, true), new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
+            assertThat(exit).as(out.toString()).isZero();
+        }
+        List<String> before = Files.readAllLines(eventsBefore).stream().filter(l -> !l.isBlank()).toList();
+        List<String> after = Files.readAllLines(eventsAfter).stream().filter(l -> !l.isBlank()).toList();
+        assertThat(after.size()).isGreaterThan(before.size());
+        assertThat(after.subList(0, before.size())).as("the events both bundles hold, byte for byte").isEqualTo(before);
+        assertThat(String.join("\n", after)).contains("SubjectErased").doesNotContain("Gus");
+
+        // time travel to before the erasure shows the label, not what the ledger held then in plaintext
+        var then = get(tenant.path("/requisitions/" + requisition + "?asOf=" + beforeErasure), tenant.admin);
+        assertThat(then.status()).as(then.body()).isEqualTo(200);
+        assertThat(then.json().get("justification").asString()).isEqualTo("erased subject " + gus.toString().substring(0, 8));
+        // an investigation over a window holding the erasure runs, and names no address it cannot open
+        var investigation = post(tenant.path("/investigations"), compliance, Map.of("from", beforeErasure.minusSeconds(60).toString(),
+                "to", java.time.Instant.now().plusSeconds(60).toString(), "actor", gus.toString()));
+        assertThat(investigation.status()).as(investigation.body()).isEqualTo(200);
+        assertThat(investigation.json().get("total").asLong()).isPositive();
+        assertThat(investigation.body()).doesNotContain("sealed:v1:");
+        // rebuilds read the ledger again: the label, never a failure on the destroyed key
+        for (String model : List.of("users", "requisitions", "requisition-history")) {
+            var started = post("/api/admin/projections/" + model + "/rebuild", operatorToken, null);
+            assertThat(started.status()).as(started.body()).isEqualTo(202);
+            String status = "";
+            for (int i = 0; i < 300 && !status.equals("DONE") && !status.equals("FAILED"); i++) {
+                Thread.sleep(100);
+                status = get("/api/admin/projections/" + model, operatorToken).json().get("status").asString();
+            }
+            assertThat(status).as(model).isEqualTo("DONE");
+        }
+        assertThat(get(tenant.path("/users"), tenant.admin).body()).doesNotContain("Gus").contains("erased subject");
+        assertThat(get(tenant.path("/requisitions/" + requisition + "/history"), tenant.admin).body())
+                .doesNotContain("Gus's own words");
     }
 
     @Test
