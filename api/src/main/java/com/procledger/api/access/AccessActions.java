@@ -47,7 +47,7 @@ public final class AccessActions {
             new Endpoint("POST", T + "/users/{userId}/deactivate", "user.deactivate"),
             new Endpoint("POST", T + "/users/{userId}/erasure", "user.erase"),
             new Endpoint("GET", T + "/users/{userId}/personal-data", "personal-data.export"),
-            new Endpoint("PUT", T + "/consent-default", "consent-default.change"),
+            new Endpoint("PUT", T + "/privacy-settings", "privacy-settings.change"),
             new Endpoint("PUT", T + "/approval-policy", "policy.change"),
             new Endpoint("GET", T + "/approval-policy/versions", "policy.versions.read"),
             new Endpoint("PUT", T + "/security-policy", "security-policy.change"),

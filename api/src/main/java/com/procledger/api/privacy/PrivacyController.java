@@ -74,7 +74,8 @@ public class PrivacyController {
     public record CheckpointRef(long ledgerSeq, String headHash, Instant signedAt, String keyId) {
     }
 
-    public record ErasureResponse(UUID userId, String label, CheckpointRef checkpoint) {
+    /** The contract's {@code userId}, {@code erasedAt}, {@code ledgerSeq}; and the label and checkpoint. */
+    public record ErasureResponse(UUID userId, Instant erasedAt, long ledgerSeq, String label, CheckpointRef checkpoint) {
     }
 
     @PostMapping("/api/tenants/{tenantId}/users/{userId}/erasure")
@@ -83,7 +84,8 @@ public class PrivacyController {
         caller.requireMemberWithRole(tenantId, Role.TENANT_ADMIN);
         var erased = erasure.erase(tenantId, userId, caller.personId(), request.reason(), caller.commandMetadata());
         var checkpoint = erased.checkpoint();
-        return new ErasureResponse(erased.userId(), erased.label(), checkpoint == null ? null
+        return new ErasureResponse(erased.userId(), erased.erasedAt(), erased.ledgerSeq(), erased.label(),
+                checkpoint == null ? null
                 : new CheckpointRef(checkpoint.ledgerSeq(), LedgerHashing.hex(checkpoint.headHash()),
                 checkpoint.signedAt(), checkpoint.keyId()));
     }
@@ -144,16 +146,17 @@ public class PrivacyController {
         return consentsOf(users.find(user.id()).orElseThrow());
     }
 
-    public record ConsentDefault(boolean aiProcessing) {
+    /** The tenant's privacy settings: whether members who have not said consent to AI processing. */
+    public record PrivacySettings(@NotNull Boolean aiProcessingDefault) {
     }
 
-    @PutMapping("/api/tenants/{tenantId}/consent-default")
-    public ConsentDefault changeConsentDefault(@PathVariable UUID tenantId, @Valid @RequestBody ConsentRequest request,
-                                               Caller caller) {
+    @PutMapping("/api/tenants/{tenantId}/privacy-settings")
+    public PrivacySettings changePrivacySettings(@PathVariable UUID tenantId, @Valid @RequestBody PrivacySettings request,
+                                                 Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.TENANT_ADMIN);
-        commands.sendAndSettle(new ChangeConsentDefault(tenantId, request.aiProcessing(), caller.personId()),
+        commands.sendAndSettle(new ChangeConsentDefault(tenantId, request.aiProcessingDefault(), caller.personId()),
                 caller.commandMetadata());
-        return new ConsentDefault(tenants.get(tenantId).aiProcessingDefault());
+        return new PrivacySettings(tenants.get(tenantId).aiProcessingDefault());
     }
 
     private Consents consentsOf(UserAccounts.UserAccount user) {

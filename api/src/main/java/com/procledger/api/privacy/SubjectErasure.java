@@ -42,10 +42,13 @@ public class SubjectErasure {
     private final InvestigationJobs investigations;
     private final LedgerCheckpoints checkpoints;
     private final UserAccounts users;
+    private final com.procledger.infra.ledger.LedgerReader ledger;
 
     public SubjectErasure(Commands commands, TransactionTemplate transaction, SubjectKeys keys, Credentials credentials,
                           Mfa mfa, EmailClaims emailClaims, RefreshTokens refreshTokens, IdempotencyKeys idempotencyKeys,
-                          InvestigationJobs investigations, LedgerCheckpoints checkpoints, UserAccounts users) {
+                          InvestigationJobs investigations, LedgerCheckpoints checkpoints, UserAccounts users,
+                          com.procledger.infra.ledger.LedgerReader ledger) {
+        this.ledger = ledger;
         this.commands = commands;
         this.transaction = transaction;
         this.keys = keys;
@@ -59,8 +62,11 @@ public class SubjectErasure {
         this.users = users;
     }
 
-    /** @param checkpoint the signed checkpoint taken after the erasure (null if the ledger had none to take) */
-    public record Erased(UUID userId, String label, Checkpoint checkpoint) {
+    /**
+     * @param ledgerSeq  where the {@code SubjectErased} event is in the tenant's ledger
+     * @param checkpoint the signed checkpoint taken after the erasure (null if the ledger had none to take)
+     */
+    public record Erased(UUID userId, java.time.Instant erasedAt, long ledgerSeq, String label, Checkpoint checkpoint) {
     }
 
     public Erased erase(UUID tenantId, UUID userId, UUID erasedBy, String reason, Map<String, ?> metadata) {
@@ -86,6 +92,7 @@ public class SubjectErasure {
         investigations.forgetTenant(tenantId);
         commands.settle();
         Checkpoint checkpoint = checkpoints.take(tenantId).map(LedgerCheckpoints.Taken::checkpoint).orElse(null);
-        return new Erased(userId, ErasedSubjects.label(userId), checkpoint);
+        var event = ledger.lastOf(userId.toString(), "SubjectErased").orElseThrow();
+        return new Erased(userId, event.at(), event.ledgerSeq(), ErasedSubjects.label(userId), checkpoint);
     }
 }

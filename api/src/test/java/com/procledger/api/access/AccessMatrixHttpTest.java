@@ -163,7 +163,7 @@ class AccessMatrixHttpTest extends HttpTestSupport {
             case "PUT /api/tenants/{t}/secrets/{n}" -> Map.of("value", "secret-" + suffix);
             case "POST /api/tenants/{t}/requisitions/{id}/reject" -> Map.of("reason", "not this quarter");
             case "POST /api/tenants/{t}/users/{u}/erasure" -> Map.of("reason", "asked under GDPR art. 17");
-            case "PUT /api/tenants/{t}/consent-default" -> Map.of("aiProcessing", true);
+            case "PUT /api/tenants/{t}/privacy-settings" -> Map.of("aiProcessingDefault", true);
             case "POST /api/tenants/{t}/investigations", "POST /api/investigations" ->
                     Map.of("from", "2026-01-01T00:00:00Z", "to", "2100-01-01T00:00:00Z", "action", "nothing.matches");
             default -> null;

@@ -71,7 +71,9 @@ class ErasureHttpTest extends HttpTestSupport {
         assertThat(erased.status()).as(erased.body()).isEqualTo(200);
         String label = erased.json().get("label").asString();
         assertThat(label).isEqualTo("erased subject " + erin.toString().substring(0, 8));
-        assertThat(erased.json().get("checkpoint").get("ledgerSeq").asLong()).isPositive();
+        assertThat(erased.json().get("checkpoint").get("ledgerSeq").asLong())
+                .isGreaterThanOrEqualTo(erased.json().get("ledgerSeq").asLong()).isPositive();
+        assertThat(java.time.Instant.parse(erased.json().get("erasedAt").asString())).isBefore(java.time.Instant.now());
 
         // a dump of the whole database: no row of any table in any schema holds any of it
         assertThat(rowsContaining(allTables(), needles)).isEmpty();

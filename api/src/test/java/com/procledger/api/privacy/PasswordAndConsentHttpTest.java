@@ -61,10 +61,11 @@ class PasswordAndConsentHttpTest extends HttpTestSupport {
         assertThat(mine.json().get("aiProcessing").asBoolean()).isFalse();
         assertThat(mine.json().get("source").asString()).isEqualTo("TENANT_DEFAULT");
 
-        var byDefault = send("PUT", tenant.path("/consent-default"), tenant.admin, Map.of("aiProcessing", true));
+        var byDefault = send("PUT", tenant.path("/privacy-settings"), tenant.admin, Map.of("aiProcessingDefault", true));
         assertThat(byDefault.status()).as(byDefault.body()).isEqualTo(200);
+        assertThat(byDefault.json().get("aiProcessingDefault").asBoolean()).isTrue();
         assertThat(get("/api/me/consents", tenant.requester).json().get("aiProcessing").asBoolean()).isTrue();
-        assertThat(send("PUT", tenant.path("/consent-default"), tenant.requester, Map.of("aiProcessing", false)).status())
+        assertThat(send("PUT", tenant.path("/privacy-settings"), tenant.requester, Map.of("aiProcessingDefault", false)).status())
                 .isEqualTo(403);
 
         var withdrawn = send("PUT", "/api/me/consents", tenant.requester, Map.of("aiProcessing", false));

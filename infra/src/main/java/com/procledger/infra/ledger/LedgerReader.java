@@ -35,6 +35,18 @@ public final class LedgerReader {
         T run(Snapshot snapshot) throws Exception;
     }
 
+    /** Where in its tenant's ledger an aggregate's last event of this type is, with its time; empty if it has none. */
+    public java.util.Optional<Placed> lastOf(String aggregateId, String eventType) {
+        return new org.springframework.jdbc.core.JdbcTemplate(dataSource).query("""
+                SELECT ledger_seq, occurred_at FROM ledger_events WHERE aggregate_id = ? AND event_type = ?
+                ORDER BY aggregate_seq DESC LIMIT 1""", (rs, i) -> new Placed(rs.getLong(1),
+                rs.getTimestamp(2).toInstant()), aggregateId, eventType).stream().findFirst();
+    }
+
+    /** An event's place in its tenant's ledger and its time. */
+    public record Placed(long ledgerSeq, java.time.Instant at) {
+    }
+
     /** Runs {@code work} against one consistent view of the ledger. */
     public <T> T inSnapshot(SnapshotWork<T> work) throws Exception {
         return inTransaction(null, work);
