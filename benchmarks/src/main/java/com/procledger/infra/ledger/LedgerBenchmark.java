@@ -19,19 +19,31 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Prints ledger figures (not a test): append throughput with hashing on and off against the same embedded
- * PostgreSQL in the same run, and the rate at which a tenant's chain is verified from the database.
- * Run with {@code bin/bench ledger [writers] [eventsPerWriter] [verifyEvents]}; results go in docs/benchmarks.md.
+ * Prints ledger figures (not a test), against one embedded PostgreSQL in one run: append throughput with the
+ * production serializer, which seals personal data with the data subjects' keys (from the real key store), against
+ * the same engine with a serializer that does not; what hashing costs of an append's time; and the rate at which a
+ * tenant's chain is verified from the database. Run with {@code bin/bench ledger [writers] [eventsPerWriter]
+ * [verifyEvents]}; results go in docs/benchmarks.md.
  */
 public final class LedgerBenchmark {
+
+    /** Requesters whose keys exist, as registered users' do: the sealed appends look keys up, never make them. */
+    private static final List<UUID> REQUESTERS = java.util.stream.IntStream.range(0, 64)
+            .mapToObj(i -> new UUID(0x5ea1, i)).toList();
 
     public static void main(String[] args) throws Exception {
         int writers = args.length > 0 ? Integer.parseInt(args[0]) : 8;
         int perWriter = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         int verifyEvents = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         Path dir = Files.createTempDirectory("procledger-bench-");
-        try (TestLedger hashed = new TestLedger(dir, true)) {
-            run(hashed, writers, perWriter, verifyEvents);
+        try (TestLedger ledger = new TestLedger(dir)) {
+            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; embedded PostgreSQL, fsync and synchronous_commit on%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"));
+            if (writers > 0) {
+                appendBenchmark(ledger, dir, writers, perWriter);
+            }
+            verifyBenchmark(ledger, verifyEvents);
         } finally {
             // the database of a 10-million-event run takes 12 GB: never leave it behind
             try (var files = Files.walk(dir)) {
@@ -40,53 +52,76 @@ public final class LedgerBenchmark {
         }
     }
 
-    private static void run(TestLedger hashed, int writers, int perWriter, int verifyEvents) throws Exception {
-        {
-            var plainEngine = LedgerEventStorageEngine.builder().dataSource(hashed.dataSource)
-                    .eventSerializer(LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer())).snapshotSerializer(LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer()))
-                    .persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver()).hashing(false).build();
-            System.out.printf(Locale.ROOT, "machine: %d cores, %s %s; embedded PostgreSQL, fsync and synchronous_commit on%n",
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-                    System.getProperty("java.version"));
-            if (writers > 0) {
-                appendBenchmark(hashed, plainEngine, writers, perWriter);
-            }
-            verifyBenchmark(hashed, verifyEvents);
+    private static void appendBenchmark(TestLedger ledger, Path dir, int writers, int perWriter) throws Exception {
+        var keyset = com.procledger.infra.secrets.SecretsKeyset.open(dir.resolve("keys"), "bench keyset passphrase", null);
+        var keys = new com.procledger.infra.privacy.SubjectKeys(ledger.dataSource, keyset, java.time.Clock.systemUTC(),
+                java.time.Duration.ofDays(30));
+        ledger.tx.executeWithoutResult(s -> REQUESTERS.forEach(id -> keys.create(id.toString())));
+        keys.rollAnonymousKeys();
+        var sealing = LedgerSerializer.create(new com.procledger.infra.privacy.Sealer(keys));
+        var plain = new LedgerSerializer(org.axonframework.serialization.json.JacksonSerializer.builder()
+                .objectMapper(LedgerSerializer.objectMapper()));
+        var sealed = engine(ledger, sealing);
+        var unsealed = engine(ledger, plain);
+        for (int[] shape : new int[][]{{writers, perWriter, 1}, {writers, perWriter / 10, 10}}) {
+            System.out.printf(Locale.ROOT, "append: %d writers x %d transactions of %d requisition events, one tenant%n",
+                    shape[0], shape[1], shape[2]);
+            compare(ledger, sealed, unsealed, shape, false);
         }
+        System.out.printf(Locale.ROOT, "append: %d writers x %d transactions of 1 access event (address and agent sealed)%n",
+                writers, perWriter);
+        double sealedAccess = compare(ledger, sealed, unsealed, new int[]{writers, perWriter, 1}, true);
+
+        // hashing: its CPU time per event, against an append's wall time per event (writers sharing one chain)
+        var sample = new ArrayList<LedgerRecord>();
+        new LedgerReader(ledger.dataSource).inSnapshot(snapshot -> {
+            ledger.jdbc.queryForList("SELECT DISTINCT tenant_id FROM ledger_events LIMIT 1", UUID.class)
+                    .forEach(t -> { try { snapshot.forEach(t, 1, 20_000, sample::add); } catch (Exception e) {
+                        throw new IllegalStateException(e); } });
+            return null;
+        });
+        long h0 = System.nanoTime();
+        byte[] prev = LedgerHashing.GENESIS;
+        for (int round = 0; round < 5; round++) {
+            for (LedgerRecord record : sample) {
+                prev = LedgerHashing.hash(prev, record);
+            }
+        }
+        double hashMicros = (System.nanoTime() - h0) / 1e3 / (5.0 * sample.size());
+        System.out.printf(Locale.ROOT, "hashing: %.2f us of CPU per event; an append takes %.0f us of wall time per "
+                + "event at %d writers (%.1f %%)%n", hashMicros, 1e6 / sealedAccess, writers, 100 * hashMicros * sealedAccess / 1e6);
     }
 
-    private static void appendBenchmark(TestLedger hashed, LedgerEventStorageEngine plainEngine, int writers,
-                                        int perWriter) throws Exception {
-        {
-            System.out.printf(Locale.ROOT, "append: %d writers x %d single-event transactions, one tenant%n", writers, perWriter);
-            appendRun("warm-up on   ", hashed, hashed.engine, writers, perWriter / 2, 1);
-            appendRun("warm-up off  ", hashed, plainEngine, writers, perWriter / 2, 1);
-            List<Double> on = new ArrayList<>();
-            List<Double> off = new ArrayList<>();
-            // ABBA order, so that a machine warming up or slowing down favours neither side
-            for (int round = 1; round <= 2; round++) {
-                on.add(appendRun("hashing on   ", hashed, hashed.engine, writers, perWriter, 1));
-                off.add(appendRun("hashing off  ", hashed, plainEngine, writers, perWriter, 1));
-                off.add(appendRun("hashing off  ", hashed, plainEngine, writers, perWriter, 1));
-                on.add(appendRun("hashing on   ", hashed, hashed.engine, writers, perWriter, 1));
-            }
-            double meanOn = on.stream().mapToDouble(d -> d).average().orElseThrow();
-            double meanOff = off.stream().mapToDouble(d -> d).average().orElseThrow();
-            System.out.printf(Locale.ROOT, "append mean: hashing on %.0f events/s, off %.0f events/s, cost %.1f%%%n",
-                    meanOn, meanOff, 100 * (meanOff - meanOn) / meanOff);
-            List<Double> batchedOnRuns = new ArrayList<>();
-            List<Double> batchedOffRuns = new ArrayList<>();
-            for (int round = 1; round <= 2; round++) {
-                batchedOnRuns.add(appendRun("batched on   ", hashed, hashed.engine, writers, perWriter / 10, 10));
-                batchedOffRuns.add(appendRun("batched off  ", hashed, plainEngine, writers, perWriter / 10, 10));
-                batchedOffRuns.add(appendRun("batched off  ", hashed, plainEngine, writers, perWriter / 10, 10));
-                batchedOnRuns.add(appendRun("batched on   ", hashed, hashed.engine, writers, perWriter / 10, 10));
-            }
-            double batchedOn = batchedOnRuns.stream().mapToDouble(d -> d).average().orElseThrow();
-            double batchedOff = batchedOffRuns.stream().mapToDouble(d -> d).average().orElseThrow();
-            System.out.printf(Locale.ROOT, "append mean, 10 events per transaction: on %.0f, off %.0f events/s, cost %.1f%%%n",
-                    batchedOn, batchedOff, 100 * (batchedOff - batchedOn) / batchedOff);
+    private static LedgerEventStorageEngine engine(TestLedger ledger, LedgerSerializer serializer) {
+        return LedgerEventStorageEngine.builder().dataSource(ledger.dataSource).eventSerializer(serializer)
+                .snapshotSerializer(serializer).persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver())
+                .batchSize(500).build();
+    }
+
+    /** Alternating runs (ABBA, twice), medians and their ratio; returns the sealed median. */
+    private static double compare(TestLedger ledger, LedgerEventStorageEngine sealed, LedgerEventStorageEngine unsealed,
+                                  int[] shape, boolean access) throws Exception {
+        appendRun("  warm-up sealed  ", ledger, sealed, shape[0], shape[1] / 2, shape[2], access);
+        appendRun("  warm-up unsealed", ledger, unsealed, shape[0], shape[1] / 2, shape[2], access);
+        List<Double> on = new ArrayList<>();
+        List<Double> off = new ArrayList<>();
+        for (int round = 1; round <= 2; round++) {
+            on.add(appendRun("  sealing on      ", ledger, sealed, shape[0], shape[1], shape[2], access));
+            off.add(appendRun("  sealing off     ", ledger, unsealed, shape[0], shape[1], shape[2], access));
+            off.add(appendRun("  sealing off     ", ledger, unsealed, shape[0], shape[1], shape[2], access));
+            on.add(appendRun("  sealing on      ", ledger, sealed, shape[0], shape[1], shape[2], access));
         }
+        double medianOn = median(on);
+        double medianOff = median(off);
+        System.out.printf(Locale.ROOT, "  median: sealing on %.0f events/s, off %.0f events/s, ratio %.2f (%.1f %% lower)%n",
+                medianOn, medianOff, medianOn / medianOff, 100 * (medianOff - medianOn) / medianOff);
+        return medianOn;
+    }
+
+    private static double median(List<Double> values) {
+        var sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static void verifyBenchmark(TestLedger hashed, int verifyEvents) throws Exception {
@@ -134,7 +169,7 @@ public final class LedgerBenchmark {
     }
 
     private static double appendRun(String label, TestLedger ledger, LedgerEventStorageEngine engine, int writers,
-                                     int transactions, int eventsPerTransaction) throws Exception {
+                                     int transactions, int eventsPerTransaction, boolean access) throws Exception {
         UUID tenant = UUID.randomUUID();
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         long start = System.nanoTime();
@@ -144,7 +179,9 @@ public final class LedgerBenchmark {
                 UUID aggregate = UUID.randomUUID();
                 for (int i = 0; i < transactions; i++) {
                     int from = i * eventsPerTransaction;
-                    ledger.tx.executeWithoutResult(s -> engine.appendEvents(events(tenant, aggregate, from, eventsPerTransaction)));
+                    ledger.tx.executeWithoutResult(s -> engine.appendEvents(access
+                            ? accesses(tenant, from, eventsPerTransaction)
+                            : events(tenant, aggregate, from, eventsPerTransaction)));
                 }
                 return null;
             }));
@@ -160,12 +197,26 @@ public final class LedgerBenchmark {
         return rate;
     }
 
+    private static List<EventMessage<?>> accesses(UUID tenant, int from, int n) {
+        List<EventMessage<?>> events = new ArrayList<>(n);
+        for (int i = from; i < from + n; i++) {
+            String actor = REQUESTERS.get(i % REQUESTERS.size()).toString();
+            events.add(org.axonframework.eventhandling.GenericEventMessage.asEventMessage(
+                    new com.procledger.domain.access.AccessEvent.AccessRecorded(tenant, actor, "requisition.read",
+                            "/api/tenants/" + tenant + "/requisitions/" + new UUID(9, i), null,
+                            com.procledger.domain.access.AccessEvent.AccessOutcome.ALLOWED, 200, "203.0.113." + (i % 250),
+                            "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", UUID.randomUUID().toString(), "jti-" + i)));
+        }
+        return events;
+    }
+
     private static List<EventMessage<?>> events(UUID tenant, UUID aggregate, int fromSeq, int n) {
         List<EventMessage<?>> events = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             long seq = fromSeq + i;
             events.add(new GenericDomainEventMessage<>("Requisition", aggregate.toString(), seq,
-                    new RequisitionRaised(aggregate, tenant, UUID.randomUUID(), "Laptops for the new team " + seq,
+                    new RequisitionRaised(aggregate, tenant, REQUESTERS.get((int) (seq % REQUESTERS.size())),
+                            "Laptops for the new team " + seq,
                             "Engineering", "ACME Hardware Ltd", "EUR", "Three new hires start in January",
                             LocalDate.of(2027, 1, 15), List.of(
                             new RequisitionLine("Laptop 14 inch, 32 GB", "IT equipment", new BigDecimal("3"), new BigDecimal("1450.00")),

@@ -66,14 +66,12 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
     private static final Logger log = LoggerFactory.getLogger(LedgerEventStorageEngine.class);
 
     private final JdbcTemplate jdbc;
-    private final boolean hashing;
     private final Tracked tracked;
     private final LedgerHeads knownHeads = new LedgerHeads();
 
     private LedgerEventStorageEngine(Builder builder) {
         super(builder);
         this.jdbc = new JdbcTemplate(builder.dataSource);
-        this.hashing = builder.hashing;
         this.tracked = builder.tracked;
     }
 
@@ -235,12 +233,9 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         for (Row row : rows) {
             TenantHead head = heads.get(row.tenant);
             LedgerRecord record = row.record(head.nextSeq++);
-            if (hashing) {
-                byte[] prev = head.lastHash == null ? LedgerHashing.GENESIS : head.lastHash;
-                head.lastHash = LedgerHashing.hash(prev, record);
-                record = record.withHashes(prev, head.lastHash);
-            }
-            records.add(record);
+            byte[] prev = head.lastHash == null ? LedgerHashing.GENESIS : head.lastHash;
+            head.lastHash = LedgerHashing.hash(prev, record);
+            records.add(record.withHashes(prev, head.lastHash));
         }
         return records;
     }
@@ -253,7 +248,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
 
     /** What an append in a transaction leaves the heads at is known once (and if) that transaction commits. */
     private void learnOnCommit(long before, long after, Map<UUID, TenantHead> heads) {
-        if (!hashing || !TransactionSynchronizationManager.isSynchronizationActive()) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             return;
         }
         Map<UUID, LedgerHeads.Head> learnt = learnt(heads);
@@ -446,7 +441,6 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
     public static class Builder extends BatchingEventStorageEngine.Builder {
 
         private DataSource dataSource;
-        private boolean hashing = true;
         private Tracked tracked = Tracked.ALL;
 
         /** Which events tracking processors reading through this engine get; all unless said. */
@@ -457,15 +451,6 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
 
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = dataSource;
-            return this;
-        }
-
-        /**
-         * Off only to measure what hashing costs (the ledger benchmark, in this package's tests); a ledger written so
-         * has no chain to verify. Package-private: no production code can switch the chain off.
-         */
-        Builder hashing(boolean hashing) {
-            this.hashing = hashing;
             return this;
         }
 

@@ -33,7 +33,7 @@ class GroupCommitTest {
 
     @BeforeAll
     static void start() {
-        ledger = new TestLedger(dataDir, true);
+        ledger = new TestLedger(dataDir);
         groupCommit = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000);
     }
 

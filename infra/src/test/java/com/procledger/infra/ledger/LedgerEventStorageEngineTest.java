@@ -44,7 +44,7 @@ class LedgerEventStorageEngineTest {
 
     @BeforeAll
     static void startDatabase() {
-        ledger = new TestLedger(dataDir, true);
+        ledger = new TestLedger(dataDir);
         dataSource = ledger.dataSource;
         jdbc = ledger.jdbc;
         tx = ledger.tx;

@@ -38,7 +38,7 @@ class LedgerTamperTest {
 
     @BeforeAll
     static void start() {
-        ledger = new TestLedger(dataDir, true);
+        ledger = new TestLedger(dataDir);
         dataSource = ledger.dataSource;
         jdbc = ledger.jdbc;
         tx = ledger.tx;

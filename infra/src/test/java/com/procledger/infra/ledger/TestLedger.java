@@ -19,7 +19,7 @@ final class TestLedger implements AutoCloseable {
     final TransactionTemplate tx;
     final LedgerEventStorageEngine engine;
 
-    TestLedger(Path dataDir, boolean hashing) {
+    TestLedger(Path dataDir) {
         database = EmbeddedDatabase.start(dataDir);
         dataSource = new HikariDataSource();
         dataSource.setJdbcUrl(database.jdbcUrl());
@@ -30,7 +30,7 @@ final class TestLedger implements AutoCloseable {
         var serializer = LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer());
         engine = LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(serializer)
                 .snapshotSerializer(serializer).persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver())
-                .hashing(hashing).batchSize(500).build();
+                .batchSize(500).build();
     }
 
     static void migrate(javax.sql.DataSource dataSource, String appRole) {
