@@ -437,7 +437,8 @@ CREATE VIEW public.access_log WITH (security_barrier=true) AS
     (payload ->> 'userAgent'::text) AS user_agent,
     (payload ->> 'tokenId'::text) AS token_id,
     (payload ->> 'correlationId'::text) AS correlation_id,
-    (payload ->> 'detail'::text) AS detail
+    (payload ->> 'detail'::text) AS detail,
+    (payload ->> 'dataSubject'::text) AS data_subject
    FROM ledger_events
   WHERE (((event_type)::text = 'AccessRecorded'::text) AND ((COALESCE(current_setting('procledger.tenant_id'::text, true), ''::text) = ''::text) OR (tenant_id = (NULLIF(current_setting('procledger.tenant_id'::text, true), ''::text))::uuid)));
 

@@ -46,13 +46,15 @@ ALTER TABLE requisition_view ADD COLUMN decided_by uuid;
 -- Erasing a user finds the history entries they made.
 CREATE INDEX requisition_history_actor ON requisition_history (tenant_id, actor);
 
--- The access log shows what a request named that may be personal (sealed in the ledger, opened by the service).
+-- The access log shows what a request named that may be personal (sealed in the ledger, opened by the service), and
+-- whose personal data a request's address and agent are (null: a caller who did not prove who they are).
 CREATE OR REPLACE VIEW access_log WITH (security_barrier) AS
 SELECT tenant_id, ledger_seq, occurred_at, date_trunc('milliseconds', occurred_at) AS at,
        payload ->> 'actor' AS actor, payload ->> 'action' AS action, payload ->> 'resource' AS resource,
        payload ->> 'outcome' AS outcome, (payload ->> 'status')::int AS status, payload ->> 'clientIp' AS client_ip,
        payload ->> 'userAgent' AS user_agent, payload ->> 'tokenId' AS token_id,
-       payload ->> 'correlationId' AS correlation_id, payload ->> 'detail' AS detail
+       payload ->> 'correlationId' AS correlation_id, payload ->> 'detail' AS detail,
+       payload ->> 'dataSubject' AS data_subject
 FROM ledger_events
 WHERE event_type = 'AccessRecorded'
   AND (coalesce(current_setting('procledger.tenant_id', true), '') = ''

@@ -139,7 +139,7 @@ final class BenchService implements AutoCloseable {
             UUID actor = new UUID(7, i % 500);
             boolean denied = i % 10 == 0;
             batch.add(GenericEventMessage.asEventMessage(new AccessRecorded(tenants.get(i % tenants.size()),
-                    actor.toString(), "requisition.read", "/api/tenants/t/requisitions/" + new UUID(8, i), null,
+                    actor.toString(), actor.toString(), "requisition.read", "/api/tenants/t/requisitions/" + new UUID(8, i), null,
                     denied ? AccessOutcome.DENIED : AccessOutcome.ALLOWED, denied ? 403 : 200, "10.0." + (i % 200) + ".7",
                     "bench/1.0", "correlation-" + i, "token-" + (i % 500))).andMetaData(Map.of("actor", actor.toString())));
             if (batch.size() >= 1000 || i == events - 1) {

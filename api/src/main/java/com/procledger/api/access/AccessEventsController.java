@@ -46,7 +46,7 @@ public class AccessEventsController {
                 outcome == null ? null : outcome.name()), page, size);
         // addresses and agents are sealed in the ledger: opened for compliance, or the subject's label once erased
         return new AccessLog.Page(found.items().stream().map(e -> new AccessLog.Entry(e.ledgerSeq(), e.at(), e.actor(),
-                e.action(), e.resource(), sealer.open(e.detail()), e.outcome(), e.status(), sealer.open(e.ip()),
+                e.dataSubject(), e.action(), e.resource(), sealer.open(e.detail()), e.outcome(), e.status(), sealer.open(e.ip()),
                 sealer.open(e.userAgent()),
                 e.tokenId(), e.correlationId())).toList(), found.page(), found.size(), found.total());
     }

@@ -99,7 +99,10 @@ public class AccessRecorder {
         }
         UUID tenant = aimedAt != null ? aimedAt : caller != null ? caller : TenantScoped.PLATFORM;
         AccessOutcome outcome = DENIALS.contains(status) || probe ? AccessOutcome.DENIED : AccessOutcome.ALLOWED;
-        var event = new AccessRecorded(tenant, context.actor(), match.action(),
+        // only a caller who proved who they are (a token) owns the request's address and agent; a sign-in that
+        // failed names the account it tried, but its address is an unknown caller's
+        String dataSubject = context.tokenId() != null ? context.actor() : null;
+        var event = new AccessRecorded(tenant, context.actor(), dataSubject, match.action(),
                 truncate(Objects.requireNonNullElse(context.resource(), path), 2000), truncate(context.detail(), 4000),
                 outcome, status,
                 request.getRemoteAddr(), truncate(request.getHeader("User-Agent"), 256), context.correlationId(),

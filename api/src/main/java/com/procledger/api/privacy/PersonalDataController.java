@@ -127,16 +127,18 @@ public class PersonalDataController {
                     gen.writeName("accessEvents");
                     gen.writeStartArray();
                     records.forEachAccess(user.tenantId(), user.id(), entry -> {
+                        // a sign-in someone else tried on the account: the address and email are theirs, not shown
+                        boolean own = user.id().toString().equals(entry.dataSubject());
                         Map<String, Object> line = new LinkedHashMap<>();
                         line.put("ledgerSeq", entry.ledgerSeq());
                         line.put("at", entry.at());
                         line.put("action", entry.action());
                         line.put("resource", entry.resource());
-                        line.put("detail", sealer.open(entry.detail()));
+                        line.put("detail", own ? sealer.open(entry.detail()) : null);
                         line.put("outcome", entry.outcome());
                         line.put("status", entry.status());
-                        line.put("ip", sealer.open(entry.ip()));
-                        line.put("userAgent", sealer.open(entry.userAgent()));
+                        line.put("ip", own ? sealer.open(entry.ip()) : null);
+                        line.put("userAgent", own ? sealer.open(entry.userAgent()) : null);
                         line.put("tokenId", entry.tokenId());
                         line.put("correlationId", entry.correlationId());
                         gen.writePOJO(line);

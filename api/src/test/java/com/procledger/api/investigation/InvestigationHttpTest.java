@@ -344,4 +344,43 @@ class InvestigationHttpTest extends HttpTestSupport {
             assertThat(jobs.find(running.id(), null)).isEmpty();
         }
     }
+
+    @Autowired
+    com.procledger.infra.ledger.LedgerEventStorageEngine ledgerEngine;
+
+    @Test
+    void anAddressRangeIsMatchedOnTheOpenedAddressesInOrderAndUpToTheLimit() {
+        Instant start = Instant.now().minusSeconds(1);
+        TestTenant tenant = newTenant();
+        String actor = claim(tenant.requester, "sub");
+        var tx = new TransactionTemplate(transactions);
+        for (int from = 0; from < 2500; from += 500) {
+            List<org.axonframework.eventhandling.EventMessage<?>> batch = new ArrayList<>();
+            for (int i = from; i < from + 500; i++) {
+                String ip = i % 2 == 0 ? "198.51.100." + (i % 250) : "192.0.2." + (i % 250);
+                batch.add(org.axonframework.eventhandling.GenericEventMessage.asEventMessage(
+                        new com.procledger.domain.access.AccessEvent.AccessRecorded(tenant.id, actor, actor,
+                                "requisition.read", "/r/" + i, null, com.procledger.domain.access.AccessEvent.AccessOutcome.ALLOWED,
+                                200, ip, "agent", "c-" + i, "t")));
+            }
+            tx.executeWithoutResult(status -> ledgerEngine.appendEvents(batch));
+        }
+        var search = new LedgerSearch(dataSource, sealer::open);
+        long ceiling = search.ceiling();
+        var range = new LedgerSearch.Criteria(start, Instant.now().plusSeconds(60), tenant.id, null, null,
+                "198.51.100.0/24", null, null);
+        List<LedgerSearch.Hit> all = new ArrayList<>();
+        tx.executeWithoutResult(status -> search.forEach(range, ceiling, Long.MAX_VALUE, all::add));
+        assertThat(all).hasSize(1250).allSatisfy(hit -> assertThat(hit.ip()).startsWith("198.51.100."));
+        assertThat(all).extracting(LedgerSearch.Hit::ledgerSeq).isSorted();
+        List<LedgerSearch.Hit> first = new ArrayList<>();
+        tx.executeWithoutResult(status -> search.forEach(range, ceiling, 1100, first::add));
+        assertThat(first).hasSize(1100).isEqualTo(all.subList(0, 1100));
+        // an address, not a range, and the whole window without an address: the same events, opened
+        var one = new LedgerSearch.Criteria(start, Instant.now().plusSeconds(60), tenant.id, null, null,
+                "192.0.2.1", null, null);
+        List<LedgerSearch.Hit> single = new ArrayList<>();
+        tx.executeWithoutResult(status -> search.forEach(one, ceiling, Long.MAX_VALUE, single::add));
+        assertThat(single).isNotEmpty().allSatisfy(hit -> assertThat(hit.ip()).isEqualTo("192.0.2.1"));
+    }
 }

@@ -76,4 +76,42 @@ class PasswordAndConsentHttpTest extends HttpTestSupport {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE tenant_id = ? AND event_type IN "
                 + "('ConsentChanged', 'ConsentDefaultChanged')", Long.class, tenant.id)).isEqualTo(2);
     }
+
+    @Test
+    void aFailedSignInIsSealedUnderTheDaysKeyNotUnderTheAccountItTried() {
+        TestTenant tenant = newTenant();
+        String email = "tried-" + UUID.randomUUID() + "@example.test";
+        UUID user = UUID.fromString(post(tenant.path("/users"), tenant.admin, Map.of("email", email, "name", "Tried",
+                "password", PASSWORD, "roles", List.of("REQUESTER"))).json().get("id").asString());
+        assertThat(post("/api/auth/token", null, Map.of("email", email, "password", "not-the-password-1")).status())
+                .isEqualTo(401);
+        String session = token(email, PASSWORD);
+        var signIns = jdbc.queryForList("""
+                SELECT payload::jsonb->>'status' AS status, payload::jsonb->>'actor' AS actor,
+                       payload::jsonb->>'dataSubject' AS subject, payload::jsonb->>'detail' AS detail,
+                       payload::jsonb->>'clientIp' AS ip FROM ledger_events
+                WHERE event_type = 'AccessRecorded' AND payload::jsonb->>'action' = 'auth.token'
+                  AND payload::jsonb->>'actor' = ? ORDER BY ledger_seq""", user.toString());
+        assertThat(signIns).hasSize(2);
+        // their export shows the attempt on their account, but not the unknown caller's address or what they typed
+        var export = get("/api/me/personal-data", session).json();
+        boolean sawAttempt = false;
+        for (var access : export.get("accessEvents")) {
+            if (access.get("status").asInt() == 401) {
+                sawAttempt = true;
+                assertThat(access.get("ip").isNull()).isTrue();
+                assertThat(access.get("detail").isNull()).isTrue();
+            } else if (access.get("action").asString().equals("auth.token")) {
+                assertThat(access.get("detail").asString()).isEqualTo(email);
+            }
+        }
+        assertThat(sawAttempt).isTrue();
+        // the failed one names the account it tried, but its address and the email are an unknown caller's
+        assertThat(signIns.get(0)).containsEntry("status", "401").containsEntry("subject", null);
+        assertThat((String) signIns.get(0).get("detail")).startsWith("sealed:v1:anonymous-").doesNotContain(email);
+        assertThat((String) signIns.get(0).get("ip")).startsWith("sealed:v1:anonymous-");
+        // the successful one is the user's own
+        assertThat(signIns.get(1)).containsEntry("status", "200").containsEntry("subject", user.toString());
+        assertThat((String) signIns.get(1).get("detail")).startsWith("sealed:v1:" + user + ":");
+    }
 }

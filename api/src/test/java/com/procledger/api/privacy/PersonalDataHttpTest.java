@@ -85,7 +85,7 @@ class PersonalDataHttpTest extends HttpTestSupport {
         for (int from = 0; from < count; from += 1000) {
             List<EventMessage<?>> batch = new ArrayList<>();
             for (int i = from; i < from + 1000; i++) {
-                batch.add(GenericEventMessage.asEventMessage(new AccessRecorded(tenant.id, subject.toString(),
+                batch.add(GenericEventMessage.asEventMessage(new AccessRecorded(tenant.id, subject.toString(), subject.toString(),
                         "requisition.read", "/api/tenants/" + tenant.id + "/requisitions/" + i, null,
                         AccessOutcome.ALLOWED, 200, "198.51.100." + (i % 250), "bulk/" + i, "c-" + i, "t")));
             }

@@ -202,7 +202,7 @@ public final class LedgerBenchmark {
         for (int i = from; i < from + n; i++) {
             String actor = REQUESTERS.get(i % REQUESTERS.size()).toString();
             events.add(org.axonframework.eventhandling.GenericEventMessage.asEventMessage(
-                    new com.procledger.domain.access.AccessEvent.AccessRecorded(tenant, actor, "requisition.read",
+                    new com.procledger.domain.access.AccessEvent.AccessRecorded(tenant, actor, actor, "requisition.read",
                             "/api/tenants/" + tenant + "/requisitions/" + new UUID(9, i), null,
                             com.procledger.domain.access.AccessEvent.AccessOutcome.ALLOWED, 200, "203.0.113." + (i % 250),
                             "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", UUID.randomUUID().toString(), "jti-" + i)));

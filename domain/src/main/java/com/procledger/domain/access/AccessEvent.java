@@ -14,17 +14,19 @@ public sealed interface AccessEvent extends TenantScoped {
 
     /**
      * One request, as it was answered. {@code actor} is the user id, or null when the caller could not be
-     * identified; {@code action} names what was attempted ({@code requisition.read}); {@code resource} is the path
+     * identified (a sign-in names the account it tried, whether or not the password was right);
+     * {@code dataSubject} is the user who proved who they are (a valid token, a successful sign-in), or null;
+     * {@code action} names what was attempted ({@code requisition.read}); {@code resource} is the path
      * ({@code /api/tenants/…/requisitions/…}); {@code detail} is what the request named that may be personal (the email
      * a sign-in tried, an investigation's criteria), if anything; {@code status} is the HTTP status the caller got.
-     * The detail, client address and user agent are personal data of the actor, or of nobody known when no one
-     * signed in (then sealed under a key that expires).
+     * The detail, client address and user agent are personal data of the data subject, or, for requests nobody
+     * proved who they are for, of someone unknown: then sealed under a key that expires.
      */
     @Revision("2")
-    record AccessRecorded(UUID tenantId, String actor, String action, String resource,
-                          @PersonalData(subject = "actor") String detail, AccessOutcome outcome, int status,
-                          @PersonalData(subject = "actor") String clientIp,
-                          @PersonalData(subject = "actor") String userAgent, String correlationId, String tokenId)
+    record AccessRecorded(UUID tenantId, String actor, String dataSubject, String action, String resource,
+                          @PersonalData(subject = "dataSubject") String detail, AccessOutcome outcome, int status,
+                          @PersonalData(subject = "dataSubject") String clientIp,
+                          @PersonalData(subject = "dataSubject") String userAgent, String correlationId, String tokenId)
             implements AccessEvent {
     }
 

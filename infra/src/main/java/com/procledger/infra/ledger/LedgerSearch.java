@@ -94,7 +94,7 @@ public final class LedgerSearch {
      * in the events' text, inside the subquery, so that events which cannot match are not parsed at all.
      */
     private static final String MATCHES = """
-            FROM (SELECT tenant_id, ledger_seq, hash, occurred_at, event_type, aggregate_type, aggregate_id,
+            FROM (SELECT tenant_id, ledger_seq, hash, occurred_at, event_type, aggregate_type, aggregate_id, global_position,
                          payload::jsonb AS p, metadata::jsonb AS m
                   FROM ledger_events WHERE occurred_at >= ? AND occurred_at < ? AND global_position <= ? %s
                   ORDER BY occurred_at, tenant_id, ledger_seq OFFSET 0) e,
@@ -139,35 +139,89 @@ public final class LedgerSearch {
      * (call inside a transaction for constant memory).
      */
     public void forEach(Criteria criteria, long ceiling, long limit, Consumer<Hit> hit) {
+        if (criteria.ip() != null) {
+            forEachFromAddress(criteria, ceiling, limit, hit);
+            return;
+        }
         var args = new ArrayList<Object>();
-        String sql = """
-                SELECT tenant_id, ledger_seq, hash, occurred_at, event_type, f.actor, f.action, f.resource,
-                       p->>'outcome', (p->>'status')::int, f.ip, f.token_id, aggregate_type, aggregate_id
-                """ + where(criteria, ceiling, args) + " ORDER BY occurred_at, tenant_id, ledger_seq LIMIT ?";
-        args.add(criteria.ip() == null ? limit : Long.MAX_VALUE);
-        Cidr range = criteria.ip() == null ? null : Cidr.parse(criteria.ip());
+        String sql = "SELECT " + HIT_COLUMNS + where(criteria, ceiling, args) + ORDER + " LIMIT ?";
+        args.add(limit);
+        jdbc.query(cursor(sql, args), (RowCallbackHandler) rs -> hit.accept(hit(rs, opener.apply(rs.getString(11)))));
+    }
+
+    private static final String HIT_COLUMNS = """
+            tenant_id, ledger_seq, hash, occurred_at, event_type, f.actor, f.action, f.resource,
+            p->>'outcome', (p->>'status')::int, f.ip, f.token_id, aggregate_type, aggregate_id, global_position
+            """;
+    private static final String ORDER = " ORDER BY occurred_at, tenant_id, ledger_seq";
+    private static final int DETAILS_PER_QUERY = 1000;
+
+    /**
+     * An address criterion: addresses are sealed in the ledger, so they are matched here on the opened address. A
+     * first pass reads only each event's position and sealed address; the events that match are read in full in
+     * batches, in the same order (a window of a million events moves a tenth of the bytes it would in full).
+     */
+    private void forEachFromAddress(Criteria criteria, long ceiling, long limit, Consumer<Hit> hit) {
+        Cidr range = Cidr.parse(criteria.ip());
+        var args = new ArrayList<Object>();
+        String sql = "SELECT global_position, f.ip " + where(criteria, ceiling, args) + ORDER;
+        List<Long> positions = new ArrayList<>();
+        java.util.Map<Long, String> addresses = new java.util.HashMap<>();
         long[] handed = {0};
-        jdbc.query(connection -> {
+        jdbc.query(cursor(sql, args), (RowCallbackHandler) rs -> {
+            if (handed[0] + positions.size() >= limit) {
+                return; // the rest of the cursor is read and left
+            }
+            String ip = opener.apply(rs.getString(2));
+            if (range.contains(ip)) {
+                positions.add(rs.getLong(1));
+                addresses.put(rs.getLong(1), ip);
+                if (positions.size() == DETAILS_PER_QUERY) {
+                    handed[0] += details(criteria, ceiling, positions, addresses, hit);
+                    positions.clear();
+                    addresses.clear();
+                }
+            }
+        });
+        if (!positions.isEmpty()) {
+            details(criteria, ceiling, positions, addresses, hit);
+        }
+    }
+
+    private int details(Criteria criteria, long ceiling, List<Long> positions, java.util.Map<Long, String> addresses,
+                        Consumer<Hit> hit) {
+        var args = new ArrayList<Object>(List.of(Timestamp.from(criteria.from()), Timestamp.from(criteria.to()), ceiling,
+                positions.toArray(Long[]::new)));
+        String sql = "SELECT " + HIT_COLUMNS + MATCHES.formatted(" AND global_position = ANY (?)") + ORDER;
+        int[] handed = {0};
+        jdbc.query(cursor(sql, args), (RowCallbackHandler) rs -> {
+            hit.accept(hit(rs, addresses.get(rs.getLong(15))));
+            handed[0]++;
+        });
+        return handed[0];
+    }
+
+    private static org.springframework.jdbc.core.PreparedStatementCreator cursor(String sql, List<Object> args) {
+        return connection -> {
             PreparedStatement statement = connection.prepareStatement(sql);
             statement.setFetchSize(1000);
             for (int i = 0; i < args.size(); i++) {
-                statement.setObject(i + 1, args.get(i));
+                Object arg = args.get(i);
+                if (arg instanceof Long[] array) {
+                    statement.setArray(i + 1, connection.createArrayOf("bigint", array));
+                } else {
+                    statement.setObject(i + 1, arg);
+                }
             }
             return statement;
-        }, (RowCallbackHandler) rs -> {
-            if (handed[0] >= limit) {
-                return; // an address criterion matched here: the rest of the cursor is read and left
-            }
-            String ip = opener.apply(rs.getString(11));
-            if (range != null && !range.contains(ip)) {
-                return;
-            }
-            handed[0]++;
-            hit.accept(new Hit(rs.getObject(1, UUID.class), rs.getLong(2),
-                    LedgerHashing.hex(rs.getBytes(3)), rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6),
-                    rs.getString(7), rs.getString(8), rs.getString(9), rs.getObject(10, Integer.class), ip,
-                    rs.getString(12), rs.getString(13), rs.getString(14)));
-        });
+        };
+    }
+
+    private static Hit hit(java.sql.ResultSet rs, String ip) throws java.sql.SQLException {
+        return new Hit(rs.getObject(1, UUID.class), rs.getLong(2), LedgerHashing.hex(rs.getBytes(3)),
+                rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                rs.getString(9), rs.getObject(10, Integer.class), ip, rs.getString(12), rs.getString(13),
+                rs.getString(14));
     }
 
     /** An address or CIDR range, matched against opened addresses as PostgreSQL's {@code <<=} on inet would. */

@@ -43,7 +43,7 @@ class AccessLogUpgradeTest {
             var tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
             for (String resource : List.of("/handled", "/not-yet-1", "/not-yet-2")) {
                 tx.executeWithoutResult(status -> oldEngine.appendEvents(GenericEventMessage.asEventMessage(
-                        new AccessRecorded(tenant, "u1", "requisition.read", resource, null, AccessOutcome.DENIED, 403,
+                        new AccessRecorded(tenant, "u1", "u1", "requisition.read", resource, null, AccessOutcome.DENIED, 403,
                                 null, null, "c-" + resource, "t1"))));
             }
             // access events of that time held the address and agent in plaintext (they are sealed since V25)

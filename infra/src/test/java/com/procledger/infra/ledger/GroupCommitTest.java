@@ -65,7 +65,7 @@ class GroupCommitTest {
     }
 
     static GenericEventMessage<AccessRecorded> access(UUID tenant, String resource) {
-        return new GenericEventMessage<>(new AccessRecorded(tenant, "u1", "requisition.read", resource, null,
+        return new GenericEventMessage<>(new AccessRecorded(tenant, "u1", "u1", "requisition.read", resource, null,
                 AccessOutcome.ALLOWED, 200, "203.0.113.9", "test", UUID.randomUUID().toString(), "jti"));
     }
 

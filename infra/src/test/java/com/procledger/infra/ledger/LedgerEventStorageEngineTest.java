@@ -251,7 +251,7 @@ class LedgerEventStorageEngineTest {
     static org.axonframework.eventhandling.GenericEventMessage<com.procledger.domain.access.AccessEvent.AccessRecorded> access(
             UUID tenant, String resource) {
         return new org.axonframework.eventhandling.GenericEventMessage<>(new com.procledger.domain.access.AccessEvent.AccessRecorded(
-                tenant, "u1", "requisition.read", resource, null, com.procledger.domain.access.AccessEvent.AccessOutcome.ALLOWED,
+                tenant, "u1", "u1", "requisition.read", resource, null, com.procledger.domain.access.AccessEvent.AccessOutcome.ALLOWED,
                 200, "203.0.113.9", "test \"quoted\" \\ {braces}, commas", UUID.randomUUID().toString(), "jti"));
     }
 

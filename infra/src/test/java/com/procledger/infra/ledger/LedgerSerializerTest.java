@@ -61,7 +61,7 @@ class LedgerSerializerTest {
             new com.procledger.domain.identity.UserEvent.UserDeactivated(U, T, R, "left the company"),
             new com.procledger.domain.tenant.TenantEvent.SecurityPolicyChanged(T, false,
                     EnumSet.of(Role.FINANCE, Role.TENANT_ADMIN), 60L, U),
-            new AccessRecorded(T, U.toString(), "requisition.read", "/api/tenants/" + T + "/requisitions/" + R,
+            new AccessRecorded(T, U.toString(), U.toString(), "requisition.read", "/api/tenants/" + T + "/requisitions/" + R,
                     null, AccessOutcome.ALLOWED, 200, "203.0.113.7", "curl/8.5.0", "c0ffee00-0000-4000-8000-000000000001",
                     "5f0c2b1e-0000-4000-8000-000000000002"),
             new com.procledger.domain.identity.UserEvent.SubjectErased(U, T, R, "asked under GDPR art. 17"),

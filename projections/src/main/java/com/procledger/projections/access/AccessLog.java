@@ -31,8 +31,9 @@ public class AccessLog {
      * One access. {@code detail}, {@code ip} and {@code userAgent} are personal data, sealed in the ledger: as read
      * here they are sealed still (the web layer opens them for whoever may see them).
      */
-    public record Entry(long ledgerSeq, Instant at, String actor, String action, String resource, String detail,
-                        String outcome, int status, String ip, String userAgent, String tokenId, String correlationId) {
+    public record Entry(long ledgerSeq, Instant at, String actor, String dataSubject, String action, String resource,
+                        String detail, String outcome, int status, String ip, String userAgent, String tokenId,
+                        String correlationId) {
     }
 
     /** Filters; a null field does not filter. {@code from} is inclusive, {@code to} exclusive. */
@@ -70,21 +71,23 @@ public class AccessLog {
         pageArgs.add(size);
         pageArgs.add((long) page * size);
         List<Entry> items = jdbc.query("""
-                SELECT ledger_seq, at, actor, action, resource, detail, outcome, status, client_ip, user_agent, token_id,
-                    correlation_id FROM access_log""" + where + " ORDER BY ledger_seq DESC LIMIT ? OFFSET ?",
-                (rs, i) -> new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9), rs.getString(10),
-                        rs.getString(11), rs.getString(12)), pageArgs.toArray());
+                SELECT ledger_seq, at, actor, data_subject, action, resource, detail, outcome, status, client_ip,
+                    user_agent, token_id, correlation_id FROM access_log""" + where + " ORDER BY ledger_seq DESC LIMIT ? OFFSET ?",
+                (rs, i) -> entry(rs), pageArgs.toArray());
         return new Page(items, page, size, total);
     }
 
     /** Every access of {@code actor} in the tenant's ledger, oldest first, through a cursor (call in a transaction). */
     public void forEachOfActor(UUID tenantId, String actor, java.util.function.Consumer<Entry> entry) {
         com.procledger.projections.Cursors.forEachRow(jdbc, """
-                SELECT ledger_seq, at, actor, action, resource, detail, outcome, status, client_ip, user_agent, token_id,
-                    correlation_id FROM access_log WHERE tenant_id = ? AND actor = ? ORDER BY ledger_seq""",
-                List.of(tenantId, actor), rs -> entry.accept(new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(),
-                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8),
-                        rs.getString(9), rs.getString(10), rs.getString(11), rs.getString(12))));
+                SELECT ledger_seq, at, actor, data_subject, action, resource, detail, outcome, status, client_ip,
+                    user_agent, token_id, correlation_id FROM access_log WHERE tenant_id = ? AND actor = ?
+                ORDER BY ledger_seq""", List.of(tenantId, actor), rs -> entry.accept(entry(rs)));
+    }
+
+    private static Entry entry(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10), rs.getString(11),
+                rs.getString(12), rs.getString(13));
     }
 }
