@@ -254,16 +254,43 @@ public final class LedgerSearch {
             return true;
         }
 
-        /** The bytes of an IPv4 or IPv6 literal (never a host name: no lookup), or null. */
-        private static byte[] literal(String text) {
-            if (!text.matches("[0-9A-Fa-f:.]{2,45}") || !(text.contains(":") || text.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
-                return null;
+        private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+        /**
+         * The bytes of an IPv4 or IPv6 literal (never a host name: no lookup), or null. Dotted quads, nearly every
+         * address, are parsed here without a regular expression: a search over a window opens and parses each one.
+         */
+        static byte[] literal(String text) {
+            byte[] v4 = ipv4(text);
+            if (v4 != null || text.indexOf(':') < 0 || !IPV6.matcher(text).matches()) {
+                return v4;
             }
             try {
                 return java.net.InetAddress.getByName(text).getAddress();
             } catch (java.net.UnknownHostException e) {
                 return null;
             }
+        }
+
+        private static byte[] ipv4(String text) {
+            byte[] bytes = new byte[4];
+            int part = 0;
+            int value = -1;
+            for (int i = 0; i <= text.length(); i++) {
+                char c = i < text.length() ? text.charAt(i) : '.';
+                if (c >= '0' && c <= '9') {
+                    value = value < 0 ? c - '0' : value * 10 + (c - '0');
+                    if (value > 255) {
+                        return null;
+                    }
+                } else if (c == '.' && value >= 0 && part < 4) {
+                    bytes[part++] = (byte) value;
+                    value = -1;
+                } else {
+                    return null;
+                }
+            }
+            return part == 4 ? bytes : null;
         }
     }
 
