@@ -148,7 +148,7 @@ public class InvestigationJobs implements AutoCloseable {
                 Consumer<Hit> hits = hit -> {
                     tally.accept(hit);
                     if (events.size() < LIST_LIMIT) {
-                        events.add(hit);
+                        events.add(hit.withIp(sealer.open(hit.ip()))); // shown: opened
                     }
                 };
                 TenantScopedDataSource.runAs(tenantId, () -> {
@@ -181,6 +181,7 @@ public class InvestigationJobs implements AutoCloseable {
 
     private final Map<UUID, Job> jobs = new ConcurrentHashMap<>();
     private final LedgerSearch search;
+    private final com.procledger.infra.privacy.Sealer sealer;
     private final TransactionTemplate readOnly;
     private final ThreadPoolExecutor workers;
     private final ProcLedgerProperties.Investigations settings;
@@ -196,6 +197,7 @@ public class InvestigationJobs implements AutoCloseable {
     public InvestigationJobs(DataSource dataSource, PlatformTransactionManager transactions,
                              ProcLedgerProperties.Investigations settings, com.procledger.infra.privacy.Sealer sealer) {
         this.search = new LedgerSearch(dataSource, sealer::open);
+        this.sealer = sealer;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         // one snapshot for the whole job: its slices see the same ledger
@@ -263,9 +265,11 @@ public class InvestigationJobs implements AutoCloseable {
      * the job's own slices: each slice is sorted on its own, so the first rows leave at once, where one query over
      * a whole big window would sort all of it first.
      */
+    /** Every event of the job's timeline, in order, with its address opened. */
     public void forEach(Job job, Consumer<Hit> hit) {
-        search.scan(job.criteria, job.ceiling, job.slices, hit, (scanned, total, matched) -> {
-        });
+        search.scan(job.criteria, job.ceiling, job.slices, found -> hit.accept(found.withIp(sealer.open(found.ip()))),
+                (scanned, total, matched) -> {
+                });
     }
 
     @Override

@@ -94,17 +94,39 @@ public class DeadLetters {
         };
     }
 
-    /** Parks every failed event, and says so once per event in the log (ids only, never the payload). */
+    /**
+     * Parks every failed event, and says so once per event in the log (ids only, never the payload). The cause kept
+     * and logged is the root cause's first line: PostgreSQL adds the failing row's values on the lines after it
+     * ("Failing row contains (…)"), which may be personal data an erasure could not reach in a log or this table.
+     */
     static final class ParkAndWarn implements EnqueuePolicy<EventMessage<?>> {
         @Override
         public EnqueueDecision<EventMessage<?>> decide(DeadLetter<? extends EventMessage<?>> letter, Throwable cause) {
             EventMessage<?> event = letter.message();
             String aggregate = event instanceof DomainEventMessage<?> domain ? domain.getAggregateIdentifier() : "-";
+            Throwable kept = cause == null ? null : new ParkedCause(cause);
             log.warn("A read model could not apply {} {} of aggregate {} ({}): parked in the dead-letter queue; the "
                             + "aggregate's later events wait behind it, every other aggregate goes on. Retry after a "
                             + "fix: POST /api/admin/dead-letters/{{group}}/retry", event.getPayloadType().getSimpleName(),
-                    event.getIdentifier(), aggregate, cause == null ? "no cause" : cause.getMessage());
-            return Decisions.enqueue(cause);
+                    event.getIdentifier(), aggregate, kept == null ? "no cause" : kept.getMessage());
+            return Decisions.enqueue(kept);
+        }
+    }
+
+    /** The root cause's type and the first line of its message, without what follows it (row values). */
+    static final class ParkedCause extends RuntimeException {
+        ParkedCause(Throwable cause) {
+            super(summary(cause), null, false, false);
+        }
+
+        static String summary(Throwable cause) {
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String message = root.getMessage() == null ? "" : root.getMessage().strip();
+            int end = message.indexOf('\n');
+            return root.getClass().getSimpleName() + ": " + (end < 0 ? message : message.substring(0, end).strip());
         }
     }
 

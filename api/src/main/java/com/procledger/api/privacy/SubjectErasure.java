@@ -25,7 +25,8 @@ import java.util.UUID;
  * destruction of the user's key (so every value sealed under it, in the ledger and in any backup of it, reads as
  * the user's label from now on), and the deletion of their credentials, second factor, email claim and sessions.
  * Then the read models replace the user's plaintext with the label (they apply the event before this answers), the
- * kept answers of idempotent requests and the investigation jobs that may quote it are dropped, and a signed
+ * kept answers of idempotent requests, the investigation jobs that may quote it and the sign-in throttle's memory of
+ * the address are dropped, and a signed
  * checkpoint covers the erasure.
  */
 @Component
@@ -43,12 +44,15 @@ public class SubjectErasure {
     private final LedgerCheckpoints checkpoints;
     private final UserAccounts users;
     private final com.procledger.infra.ledger.LedgerReader ledger;
+    private final com.procledger.infra.identity.LoginThrottle throttle;
 
     public SubjectErasure(Commands commands, TransactionTemplate transaction, SubjectKeys keys, Credentials credentials,
                           Mfa mfa, EmailClaims emailClaims, RefreshTokens refreshTokens, IdempotencyKeys idempotencyKeys,
                           InvestigationJobs investigations, LedgerCheckpoints checkpoints, UserAccounts users,
-                          com.procledger.infra.ledger.LedgerReader ledger) {
+                          com.procledger.infra.ledger.LedgerReader ledger,
+                          com.procledger.infra.identity.LoginThrottle throttle) {
         this.ledger = ledger;
+        this.throttle = throttle;
         this.commands = commands;
         this.transaction = transaction;
         this.keys = keys;
@@ -73,7 +77,7 @@ public class SubjectErasure {
         if (userId.equals(erasedBy)) {
             throw new DomainException.IllegalTransition("an administrator cannot erase themselves; ask another");
         }
-        users.find(userId).filter(user -> user.tenantId().equals(tenantId))
+        var user = users.find(userId).filter(found -> found.tenantId().equals(tenantId))
                 .orElseThrow(() -> new DomainException.NotFound("no user " + userId));
         try {
             transaction.executeWithoutResult(status -> {
@@ -90,6 +94,9 @@ public class SubjectErasure {
             throw e;
         }
         investigations.forgetTenant(tenantId);
+        if (!user.erased()) {
+            throttle.forgetAccount(user.email()); // the sign-in throttle's memory of the address
+        }
         commands.settle();
         Checkpoint checkpoint = checkpoints.take(tenantId).map(LedgerCheckpoints.Taken::checkpoint).orElse(null);
         var event = ledger.lastOf(userId.toString(), "SubjectErased").orElseThrow();

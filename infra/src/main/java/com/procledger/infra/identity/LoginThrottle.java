@@ -83,6 +83,11 @@ public final class LoginThrottle {
         }
     }
 
+    /** Forgets what is counted against an account (its address is erased: nothing about it is kept). */
+    public synchronized void forgetAccount(String account) {
+        failures.remove(accountKey(account));
+    }
+
     private void takeBack(String key) {
         failures.computeIfPresent(key, (k, f) -> f.count() <= 1 ? null : new Failures(f.count() - 1, f.last()));
     }
