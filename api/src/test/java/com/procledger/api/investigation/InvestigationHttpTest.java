@@ -376,6 +376,12 @@ class InvestigationHttpTest extends HttpTestSupport {
         List<LedgerSearch.Hit> first = new ArrayList<>();
         tx.executeWithoutResult(status -> search.forEach(range, ceiling, 1100, first::add));
         assertThat(first).hasSize(1100).isEqualTo(all.subList(0, 1100));
+        // with another indicator too, the address is matched after the events' JSON is read: the same answer
+        var withActor = new LedgerSearch.Criteria(range.from(), range.to(), tenant.id, actor, null, "198.51.100.0/24",
+                null, null);
+        List<LedgerSearch.Hit> both = new ArrayList<>();
+        tx.executeWithoutResult(status -> search.forEach(withActor, ceiling, Long.MAX_VALUE, both::add));
+        assertThat(both).isEqualTo(all);
         // an address, not a range, and the whole window without an address: the same events, opened
         var one = new LedgerSearch.Criteria(start, Instant.now().plusSeconds(60), tenant.id, null, null,
                 "192.0.2.1", null, null);
