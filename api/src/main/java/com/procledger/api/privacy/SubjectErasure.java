@@ -89,9 +89,9 @@ public class SubjectErasure {
                 refreshTokens.revokeUser(userId);
                 idempotencyKeys.forgetAnswers(tenantId);
             });
-        } catch (RuntimeException e) {
-            keys.evict(userId.toString()); // the key is still there if the transaction rolled back
-            throw e;
+        } finally {
+            // rolled back: the key is still there; committed: a request that loaded it meanwhile must not keep it
+            keys.evict(userId.toString());
         }
         investigations.forgetTenant(tenantId);
         if (!user.erased()) {

@@ -177,8 +177,9 @@ public final class LedgerSearch {
         String sql;
         if (criteria.actor() == null && criteria.tokenId() == null && criteria.resource() == null
                 && criteria.action() == null) {
-            // the address alone: read from the stored text, without parsing each event's JSON (in compact JSON an
-            // unescaped "clientIp":" is only ever a key: a quote inside a value is written \")
+            // the address alone: cut from the stored text by plain string search, without parsing each event's JSON
+            // or running a regular expression (in compact JSON an unescaped "clientIp":" is only ever a key: a quote
+            // inside a value is written \")
             args.addAll(List.of(Timestamp.from(criteria.from()), Timestamp.from(criteria.to()), ceiling));
             String tenant = "";
             if (criteria.tenantId() != null) {
@@ -186,8 +187,9 @@ public final class LedgerSearch {
                 args.add(criteria.tenantId());
             }
             sql = """
-                    SELECT global_position, coalesce(substring(payload::text FROM '"clientIp":"([^"]*)"'),
-                                                     substring(metadata::text FROM '"clientIp":"([^"]*)"'))
+                    SELECT global_position,
+                           coalesce(nullif(split_part(split_part(payload::text, '"clientIp":"', 2), '"', 1), ''),
+                                    nullif(split_part(split_part(metadata::text, '"clientIp":"', 2), '"', 1), ''))
                     FROM ledger_events WHERE occurred_at >= ? AND occurred_at < ? AND global_position <= ?""" + tenant
                     + ORDER;
         } else {
