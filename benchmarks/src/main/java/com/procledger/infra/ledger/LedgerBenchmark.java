@@ -71,6 +71,7 @@ public final class LedgerBenchmark {
         System.out.printf(Locale.ROOT, "append: %d writers x %d transactions of 1 access event (address and agent sealed)%n",
                 writers, perWriter);
         double sealedAccess = compare(ledger, sealed, unsealed, new int[]{writers, perWriter, 1}, true);
+        stockContender(ledger, sealing, sealed, writers, perWriter);
 
         // hashing: its CPU time per event, against an append's wall time per event (writers sharing one chain)
         var sample = new ArrayList<LedgerRecord>();
@@ -90,6 +91,42 @@ public final class LedgerBenchmark {
         double hashMicros = (System.nanoTime() - h0) / 1e3 / (5.0 * sample.size());
         System.out.printf(Locale.ROOT, "hashing: %.2f us of CPU per event; an append takes %.0f us of wall time per "
                 + "event at %d writers (%.1f %%)%n", hashMicros, 1e6 / sealedAccess, writers, 100 * hashMicros * sealedAccess / 1e6);
+    }
+
+    /**
+     * Axon's stock {@code JdbcEventStorageEngine} (its own tables, made by {@code createSchema} with the PostgreSQL
+     * table factory) on the same database with the same serializer, against ours (hashing, gapless per-tenant
+     * sequence and all), alternating: 8 writers x 1 event per transaction, 8 x 10, 1 x 100.
+     */
+    private static void stockContender(TestLedger ledger, LedgerSerializer serializer, LedgerEventStorageEngine ours,
+                                       int writers, int perWriter) {
+        var stock = org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine.builder()
+                .connectionProvider(new org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider(ledger.dataSource))
+                .transactionManager(org.axonframework.common.transaction.NoTransactionManager.INSTANCE)
+                .eventSerializer(serializer).snapshotSerializer(serializer).build();
+        stock.createSchema(org.axonframework.eventsourcing.eventstore.jdbc.PostgresEventTableFactory.INSTANCE);
+        for (int[] shape : new int[][]{{writers, perWriter, 1}, {writers, perWriter / 10, 10}, {1, perWriter / 10, 100}}) {
+            System.out.printf(Locale.ROOT, "append against Axon's stock JdbcEventStorageEngine: %d writers x %d "
+                    + "transactions of %d events, one tenant%n", shape[0], shape[1], shape[2]);
+            try {
+                appendRun("  warm-up ledger   ", ledger, ours, shape[0], Math.max(1, shape[1] / 2), shape[2], false);
+                appendRun("  warm-up stock    ", ledger, stock, shape[0], Math.max(1, shape[1] / 2), shape[2], false);
+                List<Double> ledgerRates = new ArrayList<>();
+                List<Double> stockRates = new ArrayList<>();
+                for (int round = 1; round <= 2; round++) {
+                    ledgerRates.add(appendRun("  ledger           ", ledger, ours, shape[0], shape[1], shape[2], false));
+                    stockRates.add(appendRun("  stock            ", ledger, stock, shape[0], shape[1], shape[2], false));
+                    stockRates.add(appendRun("  stock            ", ledger, stock, shape[0], shape[1], shape[2], false));
+                    ledgerRates.add(appendRun("  ledger           ", ledger, ours, shape[0], shape[1], shape[2], false));
+                }
+                double ledgerMedian = median(ledgerRates);
+                double stockMedian = median(stockRates);
+                System.out.printf(Locale.ROOT, "  median: ledger %.0f events/s, stock %.0f events/s, ledger / stock %.2f%n",
+                        ledgerMedian, stockMedian, ledgerMedian / stockMedian);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static LedgerEventStorageEngine engine(TestLedger ledger, LedgerSerializer serializer) {
@@ -168,7 +205,8 @@ public final class LedgerBenchmark {
         }
     }
 
-    private static double appendRun(String label, TestLedger ledger, LedgerEventStorageEngine engine, int writers,
+    private static double appendRun(String label, TestLedger ledger,
+                                     org.axonframework.eventsourcing.eventstore.EventStorageEngine engine, int writers,
                                      int transactions, int eventsPerTransaction, boolean access) throws Exception {
         UUID tenant = UUID.randomUUID();
         ExecutorService pool = Executors.newFixedThreadPool(writers);
