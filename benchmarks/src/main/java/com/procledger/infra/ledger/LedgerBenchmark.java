@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -127,6 +128,28 @@ public final class LedgerBenchmark {
                 throw new IllegalStateException(e);
             }
         }
+        // no global lock wanted: 64 writers of single-event transactions into one tenant, then spread over 100
+        int perWriter64 = Math.max(10, perWriter / 8);
+        System.out.printf(Locale.ROOT, "append: 64 writers x %d transactions of 1 event, one tenant against 100 tenants%n",
+                perWriter64);
+        try {
+            for (var engine : List.of(Map.entry("ledger", (org.axonframework.eventsourcing.eventstore.EventStorageEngine) ours),
+                    Map.entry("stock ", (org.axonframework.eventsourcing.eventstore.EventStorageEngine) stock))) {
+                List<Double> one = new ArrayList<>();
+                List<Double> spread = new ArrayList<>();
+                appendRun("  warm-up " + engine.getKey() + "   ", ledger, engine.getValue(), 64, perWriter64 / 2, 1, false, 100);
+                for (int round = 1; round <= 2; round++) {
+                    one.add(appendRun("  " + engine.getKey() + " 1 tenant   ", ledger, engine.getValue(), 64, perWriter64, 1, false, 1));
+                    spread.add(appendRun("  " + engine.getKey() + " 100 tenants", ledger, engine.getValue(), 64, perWriter64, 1, false, 100));
+                    spread.add(appendRun("  " + engine.getKey() + " 100 tenants", ledger, engine.getValue(), 64, perWriter64, 1, false, 100));
+                    one.add(appendRun("  " + engine.getKey() + " 1 tenant   ", ledger, engine.getValue(), 64, perWriter64, 1, false, 1));
+                }
+                System.out.printf(Locale.ROOT, "  median %s: one tenant %.0f events/s, 100 tenants %.0f events/s (x%.2f)%n",
+                        engine.getKey(), median(one), median(spread), median(spread) / median(one));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static LedgerEventStorageEngine engine(TestLedger ledger, LedgerSerializer serializer) {
@@ -208,11 +231,20 @@ public final class LedgerBenchmark {
     private static double appendRun(String label, TestLedger ledger,
                                      org.axonframework.eventsourcing.eventstore.EventStorageEngine engine, int writers,
                                      int transactions, int eventsPerTransaction, boolean access) throws Exception {
-        UUID tenant = UUID.randomUUID();
+        return appendRun(label, ledger, engine, writers, transactions, eventsPerTransaction, access, 1);
+    }
+
+    /** Each writer appends to one of {@code tenantCount} tenants (writer w to tenant w modulo the count). */
+    private static double appendRun(String label, TestLedger ledger,
+                                     org.axonframework.eventsourcing.eventstore.EventStorageEngine engine, int writers,
+                                     int transactions, int eventsPerTransaction, boolean access, int tenantCount)
+            throws Exception {
+        List<UUID> tenants = java.util.stream.Stream.generate(UUID::randomUUID).limit(tenantCount).toList();
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         long start = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
+            UUID tenant = tenants.get(w % tenants.size());
             futures.add(pool.submit(() -> {
                 UUID aggregate = UUID.randomUUID();
                 for (int i = 0; i < transactions; i++) {
