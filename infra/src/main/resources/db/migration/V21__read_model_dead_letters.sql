@@ -28,3 +28,14 @@ CREATE TABLE dead_letter_entry (
 );
 CREATE INDEX dead_letter_entry_group ON dead_letter_entry (processingGroup);
 CREATE INDEX dead_letter_entry_sequence ON dead_letter_entry (processingGroup, sequenceIdentifier);
+
+DO $$
+DECLARE
+    app_role TEXT := '${app_role}';
+BEGIN
+    IF app_role = '' OR NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = app_role) OR app_role = current_user THEN
+        RETURN;
+    END IF;
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON dead_letter_entry TO %I', app_role);
+END
+$$;

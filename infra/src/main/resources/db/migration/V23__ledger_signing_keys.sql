@@ -32,5 +32,13 @@ ALTER TABLE ledger_checkpoints ADD COLUMN format SMALLINT NOT NULL DEFAULT 1;
 ALTER TABLE ledger_checkpoints ADD COLUMN prev_ledger_seq BIGINT;
 ALTER TABLE ledger_checkpoints ADD COLUMN prev_signature_sha256 BYTEA;
 
-COMMENT ON TABLE ledger_signing_keys IS 'Every key that ever signed checkpoints; a row is only ever retired.
-app privileges: SELECT, INSERT, UPDATE';
+DO $$
+DECLARE
+    app_role TEXT := '${app_role}';
+BEGIN
+    IF app_role = '' OR NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = app_role) OR app_role = current_user THEN
+        RETURN;
+    END IF;
+    EXECUTE format('GRANT SELECT, INSERT, UPDATE ON ledger_signing_keys TO %I', app_role);
+END
+$$;

@@ -1,4 +1,4 @@
--- An email address is unique within its tenant, no longer across the platform: a tenant admin must not
+-- An email address is unique within its tenant, no longer across the platform (issue 21): a tenant admin must not
 -- learn that an address is registered elsewhere. Sign-in names the tenant where an address has several accounts.
 ALTER TABLE identity_email_claims DROP CONSTRAINT identity_email_claims_pkey;
 ALTER TABLE identity_email_claims ADD PRIMARY KEY (tenant_id, email);
