@@ -193,8 +193,6 @@ CREATE TABLE public.ledger_signing_keys (
     CONSTRAINT ledger_signing_keys_algorithm_check CHECK (((algorithm)::text = 'Ed25519'::text)),
     CONSTRAINT ledger_signing_keys_pkey PRIMARY KEY (key_id)
 );
-COMMENT ON TABLE public.ledger_signing_keys IS 'Every key that ever signed checkpoints; a row is only ever retired.
-app privileges: SELECT, INSERT, UPDATE';
 CREATE TRIGGER ledger_signing_keys_no_truncate BEFORE TRUNCATE ON public.ledger_signing_keys FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
 CREATE TRIGGER ledger_signing_keys_retire_only BEFORE DELETE OR UPDATE ON public.ledger_signing_keys FOR EACH ROW EXECUTE FUNCTION ledger_signing_keys_retire_only();
 

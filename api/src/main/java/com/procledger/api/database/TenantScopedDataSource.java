@@ -44,6 +44,26 @@ public final class TenantScopedDataSource extends DelegatingDataSource implement
         }
     }
 
+    /**
+     * Reads for a streamed answer, on the response's own thread: as the tenant (row-level security), in one
+     * transaction of {@code readOnly} (for cursors); an I/O failure of the writing comes out as itself.
+     */
+    public static void streamAs(UUID tenantId, org.springframework.transaction.support.TransactionTemplate readOnly,
+                                Runnable read) throws java.io.IOException {
+        try {
+            runAs(tenantId, () -> readOnly.execute(tx -> {
+                read.run();
+                return null;
+            }));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new java.io.IOException("could not read the answer's rows", e);
+        }
+    }
+
     /** Runs {@code work} unscoped, also inside a tenant's request: for lookups across tenants that the service itself needs. */
     public static <T> T unscoped(Callable<T> work) {
         try {

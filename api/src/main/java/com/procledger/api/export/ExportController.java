@@ -186,18 +186,7 @@ public class ExportController {
 
     /** Reads on the response's own thread, in a read-only transaction (for the cursor), as the tenant (RLS). */
     private void stream(UUID tenantId, Runnable read) throws IOException {
-        try {
-            TenantScopedDataSource.runAs(tenantId, () -> readOnly.execute(tx -> {
-                read.run();
-                return null;
-            }));
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("could not read the export's rows", e);
-        }
+        TenantScopedDataSource.streamAs(tenantId, readOnly, read);
     }
 
     /** Writes each row with {@code write}, turning its IOException into one the stream rethrows as is. */

@@ -76,20 +76,6 @@ public class PersonalDataController {
         return export(user);
     }
 
-    /** Reads as the subject's tenant (the read models' row-level security), in one read-only transaction. */
-    private static void runAs(UUID tenantId, Runnable read) throws java.io.IOException {
-        try {
-            TenantScopedDataSource.runAs(tenantId, () -> {
-                read.run();
-                return null;
-            });
-        } catch (java.io.IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new java.io.IOException("could not read the subject's records", e);
-        }
-    }
-
     private ResponseEntity<StreamingResponseBody> export(UserAccounts.UserAccount user) {
         var profile = new Profile(user.id(), user.tenantId(), user.email(), user.name(), user.roles(), user.department(),
                 user.createdAt(), user.deactivatedAt(), user.erased());
@@ -106,7 +92,7 @@ public class PersonalDataController {
                 gen.writePOJO(profile);
                 gen.writeName("consents");
                 gen.writePOJO(consents);
-                runAs(user.tenantId(), () -> readOnly.executeWithoutResult(tx -> {
+                TenantScopedDataSource.streamAs(user.tenantId(), readOnly, () -> {
                     gen.writeName("events");
                     gen.writeStartArray();
                     records.forEachEvent(user.tenantId(), user.id(), recorded -> {
@@ -144,7 +130,7 @@ public class PersonalDataController {
                         gen.writePOJO(line);
                     });
                     gen.writeEndArray();
-                }));
+                });
                 gen.writeEndObject();
             }
             buffered.flush();

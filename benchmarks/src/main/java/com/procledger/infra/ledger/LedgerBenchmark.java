@@ -112,18 +112,11 @@ public final class LedgerBenchmark {
             try {
                 appendRun("  warm-up ledger   ", ledger, ours, shape[0], Math.max(1, shape[1] / 2), shape[2], false);
                 appendRun("  warm-up stock    ", ledger, stock, shape[0], Math.max(1, shape[1] / 2), shape[2], false);
-                List<Double> ledgerRates = new ArrayList<>();
-                List<Double> stockRates = new ArrayList<>();
-                for (int round = 1; round <= 2; round++) {
-                    ledgerRates.add(appendRun("  ledger           ", ledger, ours, shape[0], shape[1], shape[2], false));
-                    stockRates.add(appendRun("  stock            ", ledger, stock, shape[0], shape[1], shape[2], false));
-                    stockRates.add(appendRun("  stock            ", ledger, stock, shape[0], shape[1], shape[2], false));
-                    ledgerRates.add(appendRun("  ledger           ", ledger, ours, shape[0], shape[1], shape[2], false));
-                }
-                double ledgerMedian = median(ledgerRates);
-                double stockMedian = median(stockRates);
+                double[] medians = abba(
+                        () -> appendRun("  ledger           ", ledger, ours, shape[0], shape[1], shape[2], false),
+                        () -> appendRun("  stock            ", ledger, stock, shape[0], shape[1], shape[2], false));
                 System.out.printf(Locale.ROOT, "  median: ledger %.0f events/s, stock %.0f events/s, ledger / stock %.2f%n",
-                        ledgerMedian, stockMedian, ledgerMedian / stockMedian);
+                        medians[0], medians[1], medians[0] / medians[1]);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -135,17 +128,12 @@ public final class LedgerBenchmark {
         try {
             for (var engine : List.of(Map.entry("ledger", (org.axonframework.eventsourcing.eventstore.EventStorageEngine) ours),
                     Map.entry("stock ", (org.axonframework.eventsourcing.eventstore.EventStorageEngine) stock))) {
-                List<Double> one = new ArrayList<>();
-                List<Double> spread = new ArrayList<>();
                 appendRun("  warm-up " + engine.getKey() + "   ", ledger, engine.getValue(), 64, perWriter64 / 2, 1, false, 100);
-                for (int round = 1; round <= 2; round++) {
-                    one.add(appendRun("  " + engine.getKey() + " 1 tenant   ", ledger, engine.getValue(), 64, perWriter64, 1, false, 1));
-                    spread.add(appendRun("  " + engine.getKey() + " 100 tenants", ledger, engine.getValue(), 64, perWriter64, 1, false, 100));
-                    spread.add(appendRun("  " + engine.getKey() + " 100 tenants", ledger, engine.getValue(), 64, perWriter64, 1, false, 100));
-                    one.add(appendRun("  " + engine.getKey() + " 1 tenant   ", ledger, engine.getValue(), 64, perWriter64, 1, false, 1));
-                }
+                double[] medians = abba(
+                        () -> appendRun("  " + engine.getKey() + " 1 tenant   ", ledger, engine.getValue(), 64, perWriter64, 1, false, 1),
+                        () -> appendRun("  " + engine.getKey() + " 100 tenants", ledger, engine.getValue(), 64, perWriter64, 1, false, 100));
                 System.out.printf(Locale.ROOT, "  median %s: one tenant %.0f events/s, 100 tenants %.0f events/s (x%.2f)%n",
-                        engine.getKey(), median(one), median(spread), median(spread) / median(one));
+                        engine.getKey(), medians[0], medians[1], medians[1] / medians[0]);
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -163,19 +151,32 @@ public final class LedgerBenchmark {
                                   int[] shape, boolean access) throws Exception {
         appendRun("  warm-up sealed  ", ledger, sealed, shape[0], shape[1] / 2, shape[2], access);
         appendRun("  warm-up unsealed", ledger, unsealed, shape[0], shape[1] / 2, shape[2], access);
-        List<Double> on = new ArrayList<>();
-        List<Double> off = new ArrayList<>();
-        for (int round = 1; round <= 2; round++) {
-            on.add(appendRun("  sealing on      ", ledger, sealed, shape[0], shape[1], shape[2], access));
-            off.add(appendRun("  sealing off     ", ledger, unsealed, shape[0], shape[1], shape[2], access));
-            off.add(appendRun("  sealing off     ", ledger, unsealed, shape[0], shape[1], shape[2], access));
-            on.add(appendRun("  sealing on      ", ledger, sealed, shape[0], shape[1], shape[2], access));
-        }
-        double medianOn = median(on);
-        double medianOff = median(off);
+        double[] medians = abba(
+                () -> appendRun("  sealing on      ", ledger, sealed, shape[0], shape[1], shape[2], access),
+                () -> appendRun("  sealing off     ", ledger, unsealed, shape[0], shape[1], shape[2], access));
         System.out.printf(Locale.ROOT, "  median: sealing on %.0f events/s, off %.0f events/s, ratio %.2f (%.1f %% lower)%n",
-                medianOn, medianOff, medianOn / medianOff, 100 * (medianOff - medianOn) / medianOff);
-        return medianOn;
+                medians[0], medians[1], medians[0] / medians[1], 100 * (medians[1] - medians[0]) / medians[1]);
+        return medians[0];
+    }
+
+    /** A run of one side, its rate in events/s. */
+    private interface Run {
+        double rate() throws Exception;
+    }
+
+    /**
+     * A, B, B, A, twice: a machine warming up or slowing down favours neither side. Returns both sides' medians.
+     */
+    private static double[] abba(Run a, Run b) throws Exception {
+        List<Double> as = new ArrayList<>();
+        List<Double> bs = new ArrayList<>();
+        for (int round = 1; round <= 2; round++) {
+            as.add(a.rate());
+            bs.add(b.rate());
+            bs.add(b.rate());
+            as.add(a.rate());
+        }
+        return new double[]{median(as), median(bs)};
     }
 
     private static double median(List<Double> values) {
