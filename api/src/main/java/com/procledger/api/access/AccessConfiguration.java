@@ -1,6 +1,5 @@
 package com.procledger.api.access;
 
-import com.procledger.api.ProcLedgerProperties;
 import com.procledger.api.http.Problems;
 import com.procledger.infra.ledger.GroupCommit;
 import com.procledger.infra.ledger.LedgerEventStorageEngine;
@@ -10,19 +9,15 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
-/** Access recording: the group-commit writer, the recorder and the outermost filter. */
+/** Access recording: the ledger's group-commit writer, the recorder and the outermost filter. */
 @Configuration(proxyBeanMethods = false)
 public class AccessConfiguration {
 
-    @Bean(destroyMethod = "close")
-    GroupCommit accessLedgerWriter(LedgerEventStorageEngine engine, PlatformTransactionManager transactions,
-                                   ProcLedgerProperties properties, AccessRecorder.Underway underway) {
-        var access = properties.access();
-        return new GroupCommit(engine, new TransactionTemplate(transactions), access.maxBatch(), access.queueCapacity(),
-                underway::count, access.linger());
+    /** The ledger's group-commit writer, which access events share with commands (closed with the engine). */
+    @Bean(destroyMethod = "")
+    GroupCommit accessLedgerWriter(LedgerEventStorageEngine engine) {
+        return engine.writer();
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package com.procledger.api.ledger;
 
+import com.procledger.infra.ledger.LedgerEventStorageEngine;
 import com.procledger.projections.replay.ReadModelCatchUp;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -50,6 +51,7 @@ public class Commands {
      * ledger already holds under the key is not sent again (and answers null).
      */
     public <R> R send(Object command, Map<String, ?> plainMetadata) {
+        LedgerEventStorageEngine.takeCommittedPosition(); // what this thread appended before is not this command's
         Map<String, Object> metadata = sealed(plainMetadata);
         String key = com.procledger.api.http.RequestIds.nextCommandKey();
         if (key == null) {
@@ -63,14 +65,26 @@ public class Commands {
         return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(withKey));
     }
 
-    /** Runs the command, then waits until every read model has applied its events. */
+    /**
+     * Runs the command (outside any transaction: its events are committed with other commands', and durable when
+     * this returns), then waits until every read model has applied its events.
+     */
     public <R> R sendAndSettle(Object command, Map<String, ?> metadata) {
         R result = send(command, metadata);
-        catchUp.await();
+        settle();
         return result;
     }
 
+    /**
+     * Waits until every read model has applied what this thread's commands committed last (after a transaction of
+     * several commands: once it has committed), or, if nothing is known here, the ledger as it stands.
+     */
     public void settle() {
-        catchUp.await();
+        var position = LedgerEventStorageEngine.takeCommittedPosition();
+        if (position.isPresent()) {
+            catchUp.await(position.getAsLong());
+        } else {
+            catchUp.await();
+        }
     }
 }

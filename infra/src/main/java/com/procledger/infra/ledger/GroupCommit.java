@@ -17,12 +17,17 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
 
 /**
- * Appends events that many threads hand in, several to one transaction (group commit): while one batch commits,
- * the next one gathers, so the ledger lock and the disk flush are paid once per batch instead of once per event.
- * A caller's future completes only after its event's transaction committed (durable, with PostgreSQL's default
- * {@code synchronous_commit}). A batch is one statement in one round trip where the engine knows the ledger's head
- * ({@link LedgerEventStorageEngine#appendCommitted}), else an ordinary append in a transaction. When a batch
- * fails, its events are retried one by one, so that one bad event cannot take others down with it.
+ * Appends the units of events that many threads hand in (a command's events, an access event), several to one
+ * commit (group commit): while one batch commits, the next one gathers, so the ledger's head lock, the round trip
+ * and the disk flush are paid once per batch instead of once per command. Callers serialize (and seal) their own
+ * events before handing them in; this one thread only numbers, chains and writes them. A caller's future completes
+ * only after its unit is committed (durable, with PostgreSQL's default {@code synchronous_commit}), with the
+ * position of its last event. A batch is one statement in one round trip where the engine knows the ledger's head
+ * ({@link LedgerEventStorageEngine#appendCommitted}); else one transaction that leaves out, whole, each unit whose
+ * aggregate sequence a concurrent command took first ({@link LedgerEventStorageEngine#appendUnits}): only that
+ * command fails. When that fails too, the units are retried one by one, so that one bad unit cannot take others
+ * down with it. The head lock is only ever taken by this thread's statement, for one round trip and one flush,
+ * while the next batch gathers.
  * <p>
  * With a {@link Linger}, the writer waits a little for more events before it commits, but only while enough
  * requests are under way that have not handed theirs in yet ({@code coming}) to keep the machine's cores busy
@@ -37,7 +42,8 @@ public final class GroupCommit implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
 
-    private record Pending(EventMessage<?> event, CompletableFuture<Void> committed) {
+    /** A unit handed in (one command's events, or one access event) and what its caller waits on. */
+    private record Pending(LedgerEventStorageEngine.Prepared unit, CompletableFuture<Long> committed) {
     }
 
     /**
@@ -100,12 +106,25 @@ public final class GroupCommit implements AutoCloseable {
         this.linger = Objects.requireNonNull(linger);
     }
 
-    /** Hands in an event; the future completes when it is committed, or fails when it could not be. */
-    public CompletableFuture<Void> append(EventMessage<?> event, Duration waitForRoom) {
-        var pending = new Pending(event, new CompletableFuture<>());
+    /**
+     * Hands in an event, serialized here (on the caller's thread); the future completes with its global position
+     * when it is committed, or fails when it could not be.
+     */
+    public CompletableFuture<Long> append(EventMessage<?> event, Duration waitForRoom) {
+        return append(engine.prepare(List.of(event)), waitForRoom);
+    }
+
+    /**
+     * Hands in a unit of events, committed together or not at all; the future completes with the global position
+     * of its last event once it is committed, fails with {@link Unavailable} when the writer could not take it,
+     * and with the engine's own failure when it could not be committed (a unit whose aggregate a concurrent command
+     * wrote first fails alone; its batch neighbours commit).
+     */
+    CompletableFuture<Long> append(LedgerEventStorageEngine.Prepared unit, Duration waitForRoom) {
+        var pending = new Pending(unit, new CompletableFuture<>());
         try {
             if (closed || !queue.offer(pending, waitForRoom.toNanos(), TimeUnit.NANOSECONDS)) {
-                pending.committed.completeExceptionally(new IllegalStateException(
+                pending.committed.completeExceptionally(new Unavailable(
                         closed ? "the ledger writer is closed" : "the ledger writer is overloaded"));
             } else {
                 int wake = wakeAt;
@@ -144,7 +163,7 @@ public final class GroupCommit implements AutoCloseable {
             }
         }
         for (Pending left = queue.poll(); left != null; left = queue.poll()) {
-            left.committed.completeExceptionally(new IllegalStateException("the ledger writer is closed"));
+            left.committed.completeExceptionally(new Unavailable("the ledger writer is closed"));
         }
     }
 
@@ -170,13 +189,23 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /**
+     * One statement where the engine knows the head; else one transaction that leaves stale units out; if that
+     * fails too (a fault, not a lost race), each unit alone, so that one bad unit cannot take the others down.
+     */
     private void commit(List<Pending> batch) {
+        List<LedgerEventStorageEngine.Prepared> units = batch.stream().map(Pending::unit).toList();
         try {
-            List<EventMessage<?>> events = batch.stream().<EventMessage<?>>map(Pending::event).toList();
-            if (!engine.appendCommitted(events)) {
-                transactions.executeWithoutResult(status -> engine.appendEvents(events));
+            long before = engine.appendCommitted(units);
+            if (before >= 0) {
+                long position = before;
+                for (Pending pending : batch) {
+                    position += pending.unit.size();
+                    pending.committed.complete(position);
+                }
+                return;
             }
-            batch.forEach(pending -> pending.committed.complete(null));
+            complete(batch, transactions.execute(status -> engine.appendUnits(units)));
         } catch (RuntimeException batchFailure) {
             if (batch.size() == 1) {
                 batch.getFirst().committed.completeExceptionally(batchFailure);
@@ -184,12 +213,28 @@ public final class GroupCommit implements AutoCloseable {
             }
             for (Pending pending : batch) {
                 try {
-                    transactions.executeWithoutResult(status -> engine.appendEvents(List.of(pending.event)));
-                    pending.committed.complete(null);
+                    complete(List.of(pending), transactions.execute(status -> engine.appendUnits(List.of(pending.unit))));
                 } catch (RuntimeException e) {
                     pending.committed.completeExceptionally(e);
                 }
             }
+        }
+    }
+
+    private static void complete(List<Pending> batch, long[] positions) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (positions[i] < 0) {
+                batch.get(i).committed.completeExceptionally(new LedgerEventStorageEngine.StaleAggregate());
+            } else {
+                batch.get(i).committed.complete(positions[i]);
+            }
+        }
+    }
+
+    /** The writer cannot take more now (its queue stayed full) or is closed: nothing of the unit was written. */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable(String message) {
+            super(message);
         }
     }
 

@@ -19,7 +19,10 @@ import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -40,6 +44,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -69,53 +77,230 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
     private final Tracked tracked;
     private final LedgerHeads knownHeads = new LedgerHeads();
 
+    private final GroupCommit writer;
+
     private LedgerEventStorageEngine(Builder builder) {
         super(builder);
         this.jdbc = new JdbcTemplate(builder.dataSource);
         this.tracked = builder.tracked;
+        var transactions = new TransactionTemplate(new DataSourceTransactionManager(builder.dataSource));
+        this.writer = new GroupCommit(this, transactions, builder.maxBatch, builder.queueCapacity, builder.coming,
+                builder.linger);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Axon's append, for a command's events. Inside a transaction (a caller that writes other tables with them) they
+     * are appended in it and committed with it. Otherwise they are handed to the group-commit writer
+     * ({@link #writer()}) with other threads' events, and this returns once they are durable; the position of the
+     * last of them is then {@link #takeCommittedPosition() known to this thread}.
+     */
     @Override
     protected void appendEvents(List<? extends EventMessage<?>> events, Serializer serializer) {
         if (events.isEmpty()) {
             return;
         }
         List<Row> rows = rows(events, serializer);
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            try {
+                appendRows(rows, true);
+            } catch (DataAccessException e) {
+                // A duplicate aggregate sequence means a concurrent command won: the first event names the aggregate.
+                handlePersistenceException(e, events.get(0));
+            }
+            return;
+        }
+        Long position;
         try {
-            long lastPosition = jdbc.queryForObject(
-                    "UPDATE ledger_head SET last_position = last_position + ? WHERE id = 1 RETURNING last_position",
-                    Long.class, (long) events.size());
-            long before = lastPosition - events.size();
-            // A new statement sees every append committed before this one took the lock, so the previous
-            // event's hash read here is the tenant's true head.
-            Map<UUID, TenantHead> heads = new LinkedHashMap<>();
-            for (var entry : counts(rows).entrySet()) {
-                heads.put(entry.getKey(), jdbc.queryForObject("""
-                        INSERT INTO ledger_tenant_heads (tenant_id, last_seq) VALUES (?, ?)
-                        ON CONFLICT (tenant_id) DO UPDATE SET last_seq = ledger_tenant_heads.last_seq + EXCLUDED.last_seq
-                        RETURNING last_seq, (SELECT e.hash FROM ledger_events e WHERE e.tenant_id = ledger_tenant_heads.tenant_id
-                                             AND e.ledger_seq = ledger_tenant_heads.last_seq - ?)""",
-                        (rs, i) -> new TenantHead(rs.getLong(1) - entry.getValue() + 1, rs.getBytes(2)),
-                        entry.getKey(), entry.getValue(), entry.getValue()));
+            position = writer.append(new Prepared(rows), COMMAND_WAIT).get(COMMAND_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventStoreException("interrupted while the events were being committed; they may be in the ledger", e);
+        } catch (TimeoutException e) {
+            throw new EventStoreException("the ledger did not commit the events within " + COMMAND_WAIT
+                    + "; they may still be committed", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof StaleAggregate stale) {
+                handlePersistenceException(stale.duplicateKey(), events.get(0));
             }
-            List<Object[]> batch = new ArrayList<>(rows.size());
-            long position = before;
-            for (LedgerRecord record : chain(rows, heads)) {
-                batch.add(values(++position, record));
-            }
-            jdbc.batchUpdate("""
-                    INSERT INTO ledger_events (global_position, tenant_id, ledger_seq, event_id, aggregate_type,
-                        aggregate_id, aggregate_seq, event_type, event_revision, occurred_at, metadata, payload,
-                        prev_hash, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?::json, ?, ?)""", batch);
+            throw new EventStoreException("the events could not be committed", cause);
+        }
+        COMMITTED_HERE.set(position);
+    }
+
+    /** How long a command waits for its events' commit before it gives up (they may still commit). */
+    private static final Duration COMMAND_WAIT = Duration.ofSeconds(30);
+
+    /** The position of the last events a thread appended, once they are committed (read-your-writes). */
+    private static final ThreadLocal<Long> COMMITTED_HERE = new ThreadLocal<>();
+
+    /**
+     * The global position of the last event this thread appended and saw committed since it last asked, if any:
+     * what a command's answer waits for the read models to reach. Cleared by asking.
+     */
+    public static java.util.OptionalLong takeCommittedPosition() {
+        Long position = COMMITTED_HERE.get();
+        COMMITTED_HERE.remove();
+        return position == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(position);
+    }
+
+    /** The writer that commits events handed in by many threads together (commands' and access events). */
+    public GroupCommit writer() {
+        return writer;
+    }
+
+    /** Stops the writer (what it holds is committed first). */
+    public void close() {
+        writer.close();
+    }
+
+    /**
+     * Events serialized (personal data sealed) by the thread that hands them in, ready to be numbered and chained
+     * by the writer: one unit, committed whole or not at all.
+     */
+    public static final class Prepared {
+        private final List<Row> rows;
+
+        private Prepared(List<Row> rows) {
+            this.rows = rows;
+        }
+
+        int size() {
+            return rows.size();
+        }
+    }
+
+    /** Serializes {@code events} as one unit for the writer. */
+    public Prepared prepare(List<? extends EventMessage<?>> events) {
+        return new Prepared(rows(events, getEventSerializer()));
+    }
+
+    /**
+     * The ordinary append, in the current transaction: moves {@code ledger_head} by the number of events (the row
+     * lock is held until the transaction ends), takes each tenant's head, chains and inserts.
+     *
+     * @return the global position before the first of the events
+     */
+    private long appendRows(List<Row> rows, boolean learn) {
+        long lastPosition = jdbc.queryForObject(
+                "UPDATE ledger_head SET last_position = last_position + ? WHERE id = 1 RETURNING last_position",
+                Long.class, (long) rows.size());
+        long before = lastPosition - rows.size();
+        // A new statement sees every append committed before this one took the lock, so the previous
+        // event's hash read here is the tenant's true head.
+        Map<UUID, TenantHead> heads = new LinkedHashMap<>();
+        for (var entry : counts(rows).entrySet()) {
+            heads.put(entry.getKey(), jdbc.queryForObject("""
+                    INSERT INTO ledger_tenant_heads (tenant_id, last_seq) VALUES (?, ?)
+                    ON CONFLICT (tenant_id) DO UPDATE SET last_seq = ledger_tenant_heads.last_seq + EXCLUDED.last_seq
+                    RETURNING last_seq, (SELECT e.hash FROM ledger_events e WHERE e.tenant_id = ledger_tenant_heads.tenant_id
+                                         AND e.ledger_seq = ledger_tenant_heads.last_seq - ?)""",
+                    (rs, i) -> new TenantHead(rs.getLong(1) - entry.getValue() + 1, rs.getBytes(2)),
+                    entry.getKey(), entry.getValue(), entry.getValue()));
+        }
+        List<Object[]> batch = new ArrayList<>(rows.size());
+        long position = before;
+        for (LedgerRecord record : chain(rows, heads)) {
+            batch.add(values(++position, record));
+        }
+        jdbc.batchUpdate("""
+                INSERT INTO ledger_events (global_position, tenant_id, ledger_seq, event_id, aggregate_type,
+                    aggregate_id, aggregate_seq, event_type, event_revision, occurred_at, metadata, payload,
+                    prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?::json, ?, ?)""", batch);
+        if (learn) {
             learnOnCommit(before, lastPosition, heads);
-        } catch (DataAccessException e) {
-            // A duplicate aggregate sequence means a concurrent command won: the first event names the aggregate.
-            handlePersistenceException(e, events.get(0));
+        }
+        return before;
+    }
+
+    /**
+     * Appends the units that are not stale, in the current transaction (the writer's, when the one-statement
+     * append could not be used): under the head lock, a unit holding an aggregate sequence that the ledger already
+     * has, or that an earlier unit of the same batch takes, is left out whole, so that only the stale command fails
+     * and its neighbours commit.
+     *
+     * @return per unit, the global position of its last event, or -1 when it was left out as stale
+     */
+    long[] appendUnits(List<Prepared> units) {
+        jdbc.queryForObject("SELECT last_position FROM ledger_head WHERE id = 1 FOR UPDATE", Long.class);
+        Set<String> taken = takenAggregateSequences(units);
+        long[] positions = new long[units.size()];
+        List<Row> rows = new ArrayList<>();
+        for (int u = 0; u < units.size(); u++) {
+            boolean stale = false;
+            List<String> keys = new ArrayList<>();
+            for (Row row : units.get(u).rows) {
+                String key = row.aggregateKey();
+                if (key != null) {
+                    stale |= taken.contains(key) || keys.contains(key);
+                    keys.add(key);
+                }
+            }
+            if (stale) {
+                positions[u] = -1;
+            } else {
+                taken.addAll(keys);
+                rows.addAll(units.get(u).rows);
+                positions[u] = rows.size(); // its last event's offset in this append, made a position below
+            }
+        }
+        if (!rows.isEmpty()) {
+            long before = appendRows(rows, true);
+            for (int u = 0; u < positions.length; u++) {
+                if (positions[u] > 0) {
+                    positions[u] += before;
+                }
+            }
+        }
+        return positions;
+    }
+
+    /** Which of the units' aggregate sequences the ledger already holds ("aggregate id/sequence"). */
+    private Set<String> takenAggregateSequences(List<Prepared> units) {
+        List<String> ids = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        for (Prepared unit : units) {
+            for (Row row : unit.rows) {
+                if (row.aggregateKey() != null) {
+                    DomainEventMessage<?> domain = (DomainEventMessage<?>) row.event;
+                    ids.add(domain.getAggregateIdentifier());
+                    seqs.add(domain.getSequenceNumber());
+                }
+            }
+        }
+        Set<String> taken = new java.util.HashSet<>();
+        if (ids.isEmpty()) {
+            return taken;
+        }
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement("""
+                    SELECT e.aggregate_id, e.aggregate_seq FROM ledger_events e
+                    JOIN unnest(?::text[], ?::bigint[]) AS u(aggregate_id, aggregate_seq)
+                      ON e.aggregate_id = u.aggregate_id AND e.aggregate_seq = u.aggregate_seq""");
+            statement.setArray(1, connection.createArrayOf("text", ids.toArray()));
+            statement.setArray(2, connection.createArrayOf("bigint", seqs.toArray()));
+            return statement;
+        }, rs -> {
+            taken.add(rs.getString(1) + "/" + rs.getLong(2));
+        });
+        return taken;
+    }
+
+    /** Why a unit was left out of its batch: a concurrent command wrote its aggregate first. */
+    static final class StaleAggregate extends RuntimeException {
+        StaleAggregate() {
+            super("a concurrent command changed the aggregate first", null, false, false);
+        }
+
+        /** As the database would have said it, for Axon's resolver. */
+        DataAccessException duplicateKey() {
+            return new org.springframework.dao.DuplicateKeyException(getMessage(),
+                    new SQLException("duplicate aggregate sequence", "23505"));
         }
     }
 
@@ -123,23 +308,25 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
      * Appends {@code events} in one statement, committed when it returns (one round trip, no transaction around
      * it), where this engine knows the ledger's head from its own latest commit ({@link LedgerHeads}): the
      * statement moves {@code ledger_head} only from exactly that position, so when anyone else appended since,
-     * it writes nothing. For the group commit of access events, whose writer is most of the ledger's traffic.
+     * it writes nothing. For the group-commit writer, which is nearly all of the ledger's traffic.
      *
-     * @return true when the events are committed; false when nothing was written (the head was not known here or
-     * had moved, or the statement failed): then append them the ordinary way, in a transaction
+     * @return the global position before the first event when they are committed; -1 when nothing was written (the
+     * head was not known here or had moved, or the statement failed): then append them in a transaction
+     * ({@link #appendUnits})
      */
-    public boolean appendCommitted(List<? extends EventMessage<?>> events) {
-        if (events.isEmpty()) {
-            return true;
+    long appendCommitted(List<Prepared> units) {
+        List<Row> rows = new ArrayList<>();
+        units.forEach(unit -> rows.addAll(unit.rows));
+        if (rows.isEmpty()) {
+            return -1;
         }
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            return false; // it would join that transaction and commit only with it: not "committed when it returns"
+            return -1; // it would join that transaction and commit only with it: not "committed when it returns"
         }
-        List<Row> rows = rows(events, getEventSerializer());
         Map<UUID, Long> counts = counts(rows);
         LedgerHeads.Known known = knownHeads.known(counts.keySet());
         if (known == null) {
-            return false;
+            return -1;
         }
         Map<UUID, TenantHead> heads = new LinkedHashMap<>();
         known.heads().forEach((tenant, head) -> heads.put(tenant, new TenantHead(head.seq() + 1, head.hash())));
@@ -176,15 +363,16 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                 }
             });
             if (inserted == null || inserted != n) {
-                return false; // someone else appended since: nothing was written
+                return -1; // someone else appended since: nothing was written
             }
         } catch (DataAccessException e) {
+            // a stale aggregate sequence (a concurrent command's), or the connection: nothing was written
             knownHeads.forget();
             log.debug("a one-statement append failed; appending in a transaction instead", e);
-            return false;
+            return -1;
         }
         knownHeads.committed(before, after, learnt(heads));
-        return true;
+        return before;
     }
 
     /**
@@ -256,6 +444,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
             @Override
             public void afterCommit() {
                 knownHeads.committed(before, after, learnt);
+                COMMITTED_HERE.set(after);
             }
         });
     }
@@ -420,6 +609,12 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
     private record Row(EventMessage<?> event, UUID tenant, SerializedObject<String> payload,
                        SerializedObject<String> metadata) {
 
+        /** "aggregate id/sequence" of a domain event, unique in the ledger; null for other events. */
+        String aggregateKey() {
+            return event instanceof DomainEventMessage<?> domain && domain.getAggregateIdentifier() != null
+                    ? domain.getAggregateIdentifier() + "/" + domain.getSequenceNumber() : null;
+        }
+
         LedgerRecord record(long ledgerSeq) {
             String aggregateType = null;
             String aggregateId = null;
@@ -442,6 +637,23 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
 
         private DataSource dataSource;
         private Tracked tracked = Tracked.ALL;
+        private int maxBatch = 500;
+        private int queueCapacity = 10_000;
+        private IntSupplier coming = () -> 0;
+        private GroupCommit.Linger linger = GroupCommit.Linger.NONE;
+
+        /**
+         * The group-commit writer's settings: at most {@code maxBatch} events per commit, {@code queueCapacity}
+         * waiting; it may {@code linger} while {@code coming} says enough requests are under way (see
+         * {@link GroupCommit}). Unset: 500, 10,000, no linger.
+         */
+        public Builder writer(int maxBatch, int queueCapacity, IntSupplier coming, GroupCommit.Linger linger) {
+            this.maxBatch = maxBatch;
+            this.queueCapacity = queueCapacity;
+            this.coming = java.util.Objects.requireNonNull(coming);
+            this.linger = java.util.Objects.requireNonNull(linger);
+            return this;
+        }
 
         /** Which events tracking processors reading through this engine get; all unless said. */
         public Builder tracked(Tracked tracked) {

@@ -56,11 +56,11 @@ class GroupCommitTest {
     private static CompletableFuture<Void> heldForTheNext(GroupCommit lingering, UUID tenant, String first,
                                                           String held, Runnable release, String next)
             throws InterruptedException {
-        CompletableFuture<Void> firstCommitted = lingering.append(access(tenant, first), Duration.ofSeconds(5));
+        CompletableFuture<Long> firstCommitted = lingering.append(access(tenant, first), Duration.ofSeconds(5));
         Thread.sleep(300);
         assertThat(firstCommitted).as(held).isNotDone();
         release.run();
-        CompletableFuture<Void> nextCommitted = lingering.append(access(tenant, next), Duration.ofSeconds(5));
+        CompletableFuture<Long> nextCommitted = lingering.append(access(tenant, next), Duration.ofSeconds(5));
         return CompletableFuture.allOf(firstCommitted, nextCommitted);
     }
 
@@ -84,7 +84,7 @@ class GroupCommitTest {
             lingering.append(access(tenant, "/alone"), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
             // more coming, but the batch is as big as it needs to be (two, here): no waiting either
             coming.set(1);
-            List<CompletableFuture<Void>> pair = new ArrayList<>();
+            List<CompletableFuture<Long>> pair = new ArrayList<>();
             var gate = new CountDownLatch(1);
             ExecutorService two = Executors.newFixedThreadPool(2);
             for (String resource : List.of("/pair/1", "/pair/2")) {
@@ -181,20 +181,86 @@ class GroupCommitTest {
     }
 
     @Test
-    void aBadEventFailsAloneAndTheRestOfItsBatchIsCommitted() throws Exception {
+    void anEventThatCannotBeStoredIsRefusedOnTheCallersThreadAndNeverReachesABatch() {
+        assertThatThrownBy(() -> groupCommit.append(new GenericEventMessage<>("no tenant"), Duration.ofSeconds(5)))
+                .hasMessageContaining("names no tenant");
+    }
+
+    @Test
+    void aUnitTheDatabaseRefusesFailsAloneAndTheRestOfItsBatchIsCommitted() throws Exception {
         UUID tenant = UUID.randomUUID();
-        var good = new ArrayList<CompletableFuture<Void>>();
-        CompletableFuture<Void> bad = null;
+        var first = access(tenant, "/first");
+        groupCommit.append(first, Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
+        var good = new ArrayList<CompletableFuture<Long>>();
+        CompletableFuture<Long> bad = null;
         for (int i = 0; i < 50; i++) {
             good.add(groupCommit.append(access(tenant, "/ok/" + i), Duration.ofSeconds(5)));
-            if (i == 25) {
-                bad = groupCommit.append(new GenericEventMessage<>("no tenant"), Duration.ofSeconds(5));
+            if (i == 25) { // the same event identifier again: the ledger's unique event_id refuses it
+                bad = groupCommit.append(new GenericEventMessage<>(new org.axonframework.messaging.GenericMessage<>(
+                        first.getIdentifier(), first.getPayload(), first.getMetaData()), java.time.Instant::now),
+                        Duration.ofSeconds(5));
             }
         }
         CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        CompletableFuture<Void> refused = bad;
-        assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).hasStackTraceContaining("names no tenant");
+        CompletableFuture<Long> refused = bad;
+        assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).hasStackTraceContaining("ledger_events_event_id");
         assertThat(ledger.jdbc.queryForObject("SELECT count(*) FROM ledger_events WHERE tenant_id = ?", Long.class, tenant))
-                .isEqualTo(50);
+                .isEqualTo(51);
+        assertThat(LedgerEventStorageEngineTest.verifyWith(ledger, tenant).valid()).isTrue();
+    }
+
+    @Test
+    void onlyTheStaleCommandOfABatchFailsItsNeighboursCommitAndTheirPositionsAreTheirOwn() throws Exception {
+        UUID tenant = UUID.randomUUID();
+        UUID aggregate = UUID.randomUUID();
+        groupCommit.append(engine().prepare(List.of(requisition(tenant, aggregate, 0))), Duration.ofSeconds(5))
+                .get(30, TimeUnit.SECONDS);
+        // one lingering batch: a command that read the aggregate before sequence 0 was written (stale against the
+        // ledger), two that both read it at 0 (the second is stale against the first), and neighbours
+        var futures = new java.util.LinkedHashMap<String, CompletableFuture<Long>>();
+        var coming = new AtomicInteger(10);
+        var winner = requisition(tenant, aggregate, 1);
+        try (var lingering = new GroupCommit(ledger.engine, ledger.tx, 256, 10_000, coming::get,
+                new GroupCommit.Linger(Duration.ofSeconds(20), 7, 1))) {
+            UUID other = UUID.randomUUID();
+            futures.put("neighbour 1", lingering.append(access(tenant, "/n1"), Duration.ofSeconds(5)));
+            futures.put("stale against the ledger", lingering.append(engine().prepare(List.of(
+                    requisition(tenant, aggregate, 0), requisition(tenant, aggregate, 1))), Duration.ofSeconds(5)));
+            futures.put("winner", lingering.append(engine().prepare(List.of(winner)), Duration.ofSeconds(5)));
+            futures.put("loser", lingering.append(engine().prepare(List.of(requisition(tenant, aggregate, 1),
+                    requisition(tenant, aggregate, 2))), Duration.ofSeconds(5)));
+            futures.put("new aggregate", lingering.append(engine().prepare(List.of(requisition(tenant, other, 0),
+                    requisition(tenant, other, 1))), Duration.ofSeconds(5)));
+            futures.put("neighbour 2", lingering.append(access(tenant, "/n2"), Duration.ofSeconds(5)));
+            futures.put("neighbour 3", lingering.append(access(UUID.randomUUID(), "/n3"), Duration.ofSeconds(5)));
+            for (var entry : futures.entrySet()) {
+                if (entry.getKey().startsWith("stale") || entry.getKey().equals("loser")) {
+                    assertThatThrownBy(() -> entry.getValue().get(30, TimeUnit.SECONDS)).as(entry.getKey())
+                            .hasCauseInstanceOf(LedgerEventStorageEngine.StaleAggregate.class);
+                } else {
+                    assertThat(entry.getValue().get(30, TimeUnit.SECONDS)).as(entry.getKey()).isPositive();
+                }
+            }
+        }
+        assertThat(ledger.jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM ledger_events WHERE global_position "
+                        + "BETWEEN ? AND ?", Long.class, futures.get("neighbour 1").get(), futures.get("neighbour 3").get()))
+                .as("the batch was one commit").isEqualTo(1);
+        assertThat(ledger.jdbc.queryForList("SELECT aggregate_seq FROM ledger_events WHERE aggregate_id = ? ORDER BY 1",
+                Long.class, aggregate.toString())).containsExactly(0L, 1L);
+        assertThat(ledger.jdbc.queryForObject("SELECT event_id FROM ledger_events WHERE global_position = ?",
+                String.class, futures.get("winner").get())).isEqualTo(winner.getIdentifier());
+        assertThat(ledger.jdbc.queryForObject("SELECT payload::json->>'resource' FROM ledger_events WHERE global_position = ?",
+                String.class, futures.get("neighbour 2").get())).isEqualTo("/n2");
+        assertThat(ledger.jdbc.queryForList("SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY 1",
+                Long.class, tenant)).as("gapless").containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(LedgerEventStorageEngineTest.verifyWith(ledger, tenant).valid()).isTrue();
+    }
+
+    private static LedgerEventStorageEngine engine() {
+        return ledger.engine;
+    }
+
+    static org.axonframework.eventhandling.DomainEventMessage<?> requisition(UUID tenant, UUID aggregate, long seq) {
+        return LedgerEventStorageEngineTest.event(tenant, aggregate, seq);
     }
 }
