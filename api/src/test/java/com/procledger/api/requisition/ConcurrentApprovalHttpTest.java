@@ -77,6 +77,44 @@ class ConcurrentApprovalHttpTest extends HttpTestSupport {
         assertThat(positions).containsExactlyElementsOf(LongStream.rangeClosed(1, positions.size()).boxed().toList());
     }
 
+    @Test
+    void concurrentCommandsShareCommitsAndEachAnswerAlreadyShowsItsOwnWrite() {
+        TestTenant tenant = newTenant();
+        var start = new CountDownLatch(1);
+        List<CompletableFuture<Response>> answers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            String title = "shared commit " + i;
+            answers.add(CompletableFuture.supplyAsync(() -> {
+                await(start);
+                var body = new java.util.HashMap<>(requisition("4.00"));
+                body.put("title", title);
+                Response created = post(tenant.path("/requisitions"), tenant.requester, body);
+                if (created.status() != 201) {
+                    return created;
+                }
+                // read-your-writes: the history, another read model, shows both commands at once
+                String id = created.json().get("id").asString();
+                Response submitted = post(tenant.path("/requisitions/" + id + "/submit"), tenant.requester, null);
+                return submitted.status() != 200 ? submitted
+                        : get(tenant.path("/requisitions/" + id + "/history"), tenant.requester);
+            }, clients));
+        }
+        start.countDown();
+        List<Response> responses = answers.stream().map(CompletableFuture::join).toList();
+        assertThat(responses).allSatisfy(response -> {
+            assertThat(response.status()).as(response.body()).isEqualTo(200);
+            assertThat(response.json().get("items")).as(response.body()).hasSizeGreaterThanOrEqualTo(2);
+        });
+        long events = jdbc.queryForObject("""
+                SELECT count(*) FROM ledger_events WHERE tenant_id = ? AND event_type IN ('RequisitionRaised', 'RequisitionSubmitted')""",
+                Long.class, tenant.id);
+        long commits = jdbc.queryForObject("""
+                SELECT count(DISTINCT xmin::text) FROM ledger_events
+                WHERE tenant_id = ? AND event_type IN ('RequisitionRaised', 'RequisitionSubmitted')""", Long.class, tenant.id);
+        assertThat(events).isEqualTo(32);
+        assertThat(commits).as("32 commands' events in fewer commits than commands").isLessThan(32);
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
