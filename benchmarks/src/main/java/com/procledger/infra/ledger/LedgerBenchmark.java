@@ -23,7 +23,9 @@ import java.util.concurrent.Future;
  * Prints ledger figures (not a test), against one embedded PostgreSQL in one run: append throughput with the
  * production serializer, which seals personal data with the data subjects' keys (from the real key store), against
  * the same engine with a serializer that does not; what hashing costs of an append's time; and the rate at which a
- * tenant's chain is verified from the database. Run with {@code bin/bench ledger [writers] [eventsPerWriter]
+ * tenant's chain is verified from the database. Our engine appends as a command does (no transaction around it:
+ * through its group-commit writer, durable on return), Axon's stock engine as Axon runs a command (in a
+ * transaction, committed on return); a "transaction" below is one such unit of events. Run with {@code bin/bench ledger [writers] [eventsPerWriter]
  * [verifyEvents]}; results go in docs/benchmarks.md.
  */
 public final class LedgerBenchmark {
@@ -44,7 +46,9 @@ public final class LedgerBenchmark {
             if (writers > 0) {
                 appendBenchmark(ledger, dir, writers, perWriter);
             }
-            verifyBenchmark(ledger, verifyEvents);
+            if (verifyEvents > 0) {
+                verifyBenchmark(ledger, verifyEvents);
+            }
         } finally {
             // the database of a 10-million-event run takes 12 GB: never leave it behind
             try (var files = Files.walk(dir)) {
@@ -64,6 +68,10 @@ public final class LedgerBenchmark {
                 .objectMapper(LedgerSerializer.objectMapper()));
         var sealed = engine(ledger, sealing);
         var unsealed = engine(ledger, plain);
+        if (Boolean.getBoolean("bench.stockOnly")) { // -Dbench.stockOnly=true: only the stock engine contender
+            stockContender(ledger, sealing, sealed, writers, perWriter);
+            return;
+        }
         for (int[] shape : new int[][]{{writers, perWriter, 1}, {writers, perWriter / 10, 10}}) {
             System.out.printf(Locale.ROOT, "append: %d writers x %d transactions of %d requisition events, one tenant%n",
                     shape[0], shape[1], shape[2]);
@@ -250,9 +258,13 @@ public final class LedgerBenchmark {
                 UUID aggregate = UUID.randomUUID();
                 for (int i = 0; i < transactions; i++) {
                     int from = i * eventsPerTransaction;
-                    ledger.tx.executeWithoutResult(s -> engine.appendEvents(access
-                            ? accesses(tenant, from, eventsPerTransaction)
-                            : events(tenant, aggregate, from, eventsPerTransaction)));
+                    List<EventMessage<?>> unit = access ? accesses(tenant, from, eventsPerTransaction)
+                            : events(tenant, aggregate, from, eventsPerTransaction);
+                    if (engine instanceof LedgerEventStorageEngine) {
+                        engine.appendEvents(unit); // as a command appends: through the group-commit writer
+                    } else {
+                        ledger.tx.executeWithoutResult(s -> engine.appendEvents(unit)); // as Axon runs a command
+                    }
                 }
                 return null;
             }));

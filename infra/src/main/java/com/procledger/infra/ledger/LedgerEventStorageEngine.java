@@ -106,7 +106,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         List<Row> rows = rows(events, serializer);
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             try {
-                appendRows(rows, true);
+                appendRows(rows);
             } catch (DataAccessException e) {
                 // A duplicate aggregate sequence means a concurrent command won: the first event names the aggregate.
                 handlePersistenceException(e, events.get(0));
@@ -185,23 +185,37 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
      *
      * @return the global position before the first of the events
      */
-    private long appendRows(List<Row> rows, boolean learn) {
+    private long appendRows(List<Row> rows) {
         long lastPosition = jdbc.queryForObject(
                 "UPDATE ledger_head SET last_position = last_position + ? WHERE id = 1 RETURNING last_position",
                 Long.class, (long) rows.size());
         long before = lastPosition - rows.size();
         // A new statement sees every append committed before this one took the lock, so the previous
         // event's hash read here is the tenant's true head.
+        Map<UUID, Long> counts = counts(rows);
         Map<UUID, TenantHead> heads = new LinkedHashMap<>();
-        for (var entry : counts(rows).entrySet()) {
-            heads.put(entry.getKey(), jdbc.queryForObject("""
-                    INSERT INTO ledger_tenant_heads (tenant_id, last_seq) VALUES (?, ?)
-                    ON CONFLICT (tenant_id) DO UPDATE SET last_seq = ledger_tenant_heads.last_seq + EXCLUDED.last_seq
-                    RETURNING last_seq, (SELECT e.hash FROM ledger_events e WHERE e.tenant_id = ledger_tenant_heads.tenant_id
-                                         AND e.ledger_seq = ledger_tenant_heads.last_seq - ?)""",
-                    (rs, i) -> new TenantHead(rs.getLong(1) - entry.getValue() + 1, rs.getBytes(2)),
-                    entry.getKey(), entry.getValue(), entry.getValue()));
-        }
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement("""
+                    WITH moved AS (
+                        INSERT INTO ledger_tenant_heads (tenant_id, last_seq)
+                        SELECT * FROM unnest(?::uuid[], ?::bigint[])
+                        ON CONFLICT (tenant_id) DO UPDATE SET last_seq = ledger_tenant_heads.last_seq + EXCLUDED.last_seq
+                        RETURNING tenant_id, last_seq
+                    )
+                    SELECT m.tenant_id, m.last_seq, e.hash
+                    FROM moved m JOIN unnest(?::uuid[], ?::bigint[]) AS c(tenant_id, n) ON c.tenant_id = m.tenant_id
+                    LEFT JOIN ledger_events e ON e.tenant_id = m.tenant_id AND e.ledger_seq = m.last_seq - c.n""");
+            var tenants = connection.createArrayOf("uuid", counts.keySet().toArray());
+            var ns = connection.createArrayOf("bigint", counts.values().toArray());
+            statement.setArray(1, tenants);
+            statement.setArray(2, ns);
+            statement.setArray(3, tenants);
+            statement.setArray(4, ns);
+            return statement;
+        }, (ResultSet rs) -> {
+            UUID tenant = rs.getObject(1, UUID.class);
+            heads.put(tenant, new TenantHead(rs.getLong(2) - counts.get(tenant) + 1, rs.getBytes(3)));
+        });
         List<Object[]> batch = new ArrayList<>(rows.size());
         long position = before;
         for (LedgerRecord record : chain(rows, heads)) {
@@ -212,9 +226,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                     aggregate_id, aggregate_seq, event_type, event_revision, occurred_at, metadata, payload,
                     prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?::json, ?, ?)""", batch);
-        if (learn) {
-            learnOnCommit(before, lastPosition, heads);
-        }
+        learnOnCommit(before, lastPosition, heads);
         return before;
     }
 
@@ -250,7 +262,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
             }
         }
         if (!rows.isEmpty()) {
-            long before = appendRows(rows, true);
+            long before = appendRows(rows);
             for (int u = 0; u < positions.length; u++) {
                 if (positions[u] > 0) {
                     positions[u] += before;
@@ -326,7 +338,11 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         Map<UUID, Long> counts = counts(rows);
         LedgerHeads.Known known = knownHeads.known(counts.keySet());
         if (known == null) {
-            return -1;
+            learnHeads(counts.keySet());
+            known = knownHeads.known(counts.keySet());
+            if (known == null) {
+                return -1;
+            }
         }
         Map<UUID, TenantHead> heads = new LinkedHashMap<>();
         known.heads().forEach((tenant, head) -> heads.put(tenant, new TenantHead(head.seq() + 1, head.hash())));
@@ -363,7 +379,8 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                 }
             });
             if (inserted == null || inserted != n) {
-                return -1; // someone else appended since: nothing was written
+                knownHeads.forget(); // someone else appended since: nothing was written, and the heads are read again
+                return -1;
             }
         } catch (DataAccessException e) {
             // a stale aggregate sequence (a concurrent command's), or the connection: nothing was written
@@ -373,6 +390,40 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         }
         knownHeads.committed(before, after, learnt(heads));
         return before;
+    }
+
+    /**
+     * Reads the ledger's head position and these tenants' heads in one statement (one snapshot, so they agree with
+     * each other), and learns them: a tenant's first events since this process started need no transaction.
+     */
+    private void learnHeads(Set<UUID> tenants) {
+        try {
+            jdbc.query(connection -> {
+                var statement = connection.prepareStatement("""
+                        SELECT h.last_position, t.tenant_id, th.last_seq, e.hash
+                        FROM ledger_head h
+                        CROSS JOIN unnest(?::uuid[]) AS t(tenant_id)
+                        LEFT JOIN ledger_tenant_heads th ON th.tenant_id = t.tenant_id
+                        LEFT JOIN ledger_events e ON e.tenant_id = th.tenant_id AND e.ledger_seq = th.last_seq
+                        WHERE h.id = 1""");
+                statement.setArray(1, connection.createArrayOf("uuid", tenants.toArray()));
+                return statement;
+            }, (ResultSet rs) -> {
+                long position = -1;
+                Map<UUID, LedgerHeads.Head> heads = new LinkedHashMap<>();
+                while (rs.next()) {
+                    position = rs.getLong(1);
+                    long seq = rs.getLong(3); // 0 for a tenant without events: its first is 1, chained to genesis
+                    heads.put(rs.getObject(2, UUID.class), new LedgerHeads.Head(seq, rs.getBytes(4)));
+                }
+                if (position >= 0) {
+                    knownHeads.learnt(position, heads);
+                }
+                return null;
+            });
+        } catch (DataAccessException e) {
+            log.debug("could not read the ledger's heads", e);
+        }
     }
 
     /**

@@ -62,6 +62,18 @@ final class LedgerHeads {
         }
     }
 
+    /**
+     * The heads as one snapshot of the database showed them at {@code at}: added to what is known when that is
+     * where this process stands; else what was known may be stale (someone else appended) and only these are known.
+     */
+    synchronized void learnt(long at, Map<UUID, Head> tenants) {
+        if (at != position) {
+            heads.clear();
+            position = at;
+        }
+        heads.putAll(tenants);
+    }
+
     /** Nothing is known any more (an append failed in a way that says nothing about the head). */
     synchronized void forget() {
         heads.clear();

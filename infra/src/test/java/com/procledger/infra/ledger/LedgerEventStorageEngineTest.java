@@ -260,53 +260,59 @@ class LedgerEventStorageEngineTest {
     }
 
     @Test
-    void aOneStatementAppendFollowsOnlyFromTheEnginesOwnLastCommit() {
+    void aOneStatementAppendFollowsOnlyFromAHeadTheEngineKnowsForSure() {
         UUID tenant = UUID.randomUUID();
         assertThat(committed(List.of(access(tenant, "/unknown-tenant"))))
-                .as("a tenant this engine has not appended to yet: its head is not known here").isFalse();
-        assertThat(rows(tenant)).isZero();
+                .as("a tenant this engine has not appended to yet: its head is read with the ledger's, in one snapshot")
+                .isTrue();
+        assertThat(rows(tenant)).isEqualTo(1);
 
         tx.executeWithoutResult(status -> engine.appendEvents(access(tenant, "/first")));
         assertThat(tx.<Boolean>execute(status -> committed(List.of(access(tenant, "/in-a-transaction")))))
                 .as("inside a transaction it would not be committed on return").isFalse();
         assertThat(committed(List.of(access(tenant, "/2"), access(tenant, "/3")))).isTrue();
-        assertThat(rows(tenant)).isEqualTo(3);
+        assertThat(rows(tenant)).isEqualTo(4);
 
         // another instance of the service appends to the same ledger: this engine's knowledge is stale
         var otherSerializer = LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer());
         var otherInstance = LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(otherSerializer)
                 .snapshotSerializer(otherSerializer).batchSize(500).build();
         tx.executeWithoutResult(status -> otherInstance.appendEvents(access(tenant, "/elsewhere")));
+        otherInstance.close();
         assertThat(committed(List.of(access(tenant, "/stale")))).as("the head moved").isFalse();
-        assertThat(rows(tenant)).as("nothing written by the refused statement").isEqualTo(4);
+        assertThat(rows(tenant)).as("nothing written by the refused statement").isEqualTo(5);
 
-        // an ordinary append learns the head again; one that is rolled back teaches nothing and leaves no trace
-        tx.executeWithoutResult(status -> engine.appendEvents(access(tenant, "/5")));
+        // the refusal made it forget: the next one reads the heads again; a rolled-back append teaches nothing
+        assertThat(committed(List.of(access(tenant, "/relearnt")))).isTrue();
         tx.executeWithoutResult(status -> {
             engine.appendEvents(access(tenant, "/rolled-back"));
             status.setRollbackOnly();
         });
         UUID other = UUID.randomUUID();
         assertThat(committed(List.of(access(tenant, "/6"), access(other, "/new-tenant"))))
-                .as("one of the tenants is not known").isFalse();
-        assertThat(committed(List.of(access(tenant, "/6"), access(tenant, "/7")))).isTrue();
+                .as("the new tenant's head is read, and agrees with what is known").isTrue();
+        assertThat(committed(List.of(access(tenant, "/7"), access(other, "/again")))).isTrue();
 
         assertThat(jdbc.queryForList("SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY global_position",
-                Long.class, tenant)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+                Long.class, tenant)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
         assertThat(jdbc.queryForList("SELECT payload::json->>'resource' FROM ledger_events WHERE tenant_id = ? ORDER BY ledger_seq",
-                String.class, tenant)).containsExactly("/first", "/2", "/3", "/elsewhere", "/5", "/6", "/7");
+                String.class, tenant)).containsExactly("/unknown-tenant", "/first", "/2", "/3", "/elsewhere", "/relearnt",
+                "/6", "/7");
+        assertThat(jdbc.queryForList("SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY global_position",
+                Long.class, other)).containsExactly(1L, 2L);
         assertThat(jdbc.queryForObject("SELECT last_seq FROM ledger_tenant_heads WHERE tenant_id = ?", Long.class, tenant))
-                .isEqualTo(7);
+                .isEqualTo(8);
         assertThat(jdbc.queryForObject("SELECT last_position FROM ledger_head", Long.class))
                 .isEqualTo(jdbc.queryForObject("SELECT max(global_position) FROM ledger_events", Long.class));
         var report = verify(tenant);
         assertThat(report.valid()).as(report.reason()).isTrue();
-        assertThat(report.events()).isEqualTo(7);
+        assertThat(report.events()).isEqualTo(8);
+        assertThat(verify(other).valid()).isTrue();
 
         // what the one statement stored reads back exactly as an ordinary append's events do
         var stored = jdbc.queryForMap("""
                 SELECT event_type, aggregate_id, aggregate_seq, metadata::text AS metadata, payload::text AS payload,
-                       occurred_at FROM ledger_events WHERE tenant_id = ? AND ledger_seq = 7""", tenant);
+                       occurred_at FROM ledger_events WHERE tenant_id = ? AND ledger_seq = 8""", tenant);
         assertThat(stored.get("event_type")).isEqualTo("AccessRecorded");
         assertThat(stored.get("aggregate_id")).isNull();
         assertThat(stored.get("aggregate_seq")).isNull();
