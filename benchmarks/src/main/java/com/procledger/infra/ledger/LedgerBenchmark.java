@@ -148,8 +148,16 @@ public final class LedgerBenchmark {
         }
     }
 
+    /**
+     * Writers of a run that are making their next unit (not yet handed in): what requests under way are to the
+     * service's writer, which lingers for them with the service's default settings (ProcLedgerProperties.Access).
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger COMING = new java.util.concurrent.atomic.AtomicInteger();
+
     private static LedgerEventStorageEngine engine(TestLedger ledger, LedgerSerializer serializer) {
         return LedgerEventStorageEngine.builder().dataSource(ledger.dataSource).eventSerializer(serializer)
+                .writer(500, 10_000, COMING::get, new GroupCommit.Linger(java.time.Duration.ofMillis(2), 32,
+                        Runtime.getRuntime().availableProcessors()))
                 .snapshotSerializer(serializer).persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver())
                 .batchSize(500).build();
     }
@@ -258,11 +266,19 @@ public final class LedgerBenchmark {
                 UUID aggregate = UUID.randomUUID();
                 for (int i = 0; i < transactions; i++) {
                     int from = i * eventsPerTransaction;
+                    COMING.incrementAndGet();
                     List<EventMessage<?>> unit = access ? accesses(tenant, from, eventsPerTransaction)
                             : events(tenant, aggregate, from, eventsPerTransaction);
-                    if (engine instanceof LedgerEventStorageEngine) {
-                        engine.appendEvents(unit); // as a command appends: through the group-commit writer
+                    if (engine instanceof LedgerEventStorageEngine ours) {
+                        LedgerEventStorageEngine.Prepared prepared = ours.prepare(unit); // as a command's thread does
+                        COMING.decrementAndGet();
+                        try {
+                            ours.writer().append(prepared, java.time.Duration.ofSeconds(30)).get();
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            throw new IllegalStateException(e.getCause());
+                        }
                     } else {
+                        COMING.decrementAndGet();
                         ledger.tx.executeWithoutResult(s -> engine.appendEvents(unit)); // as Axon runs a command
                     }
                 }

@@ -347,33 +347,23 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         Map<UUID, TenantHead> heads = new LinkedHashMap<>();
         known.heads().forEach((tenant, head) -> heads.put(tenant, new TenantHead(head.seq() + 1, head.hash())));
         int n = rows.size();
-        String[][] columns = new String[14][n];
-        long position = known.position();
-        int i = 0;
-        for (LedgerRecord r : chain(rows, heads)) {
-            String[] row = {Long.toString(++position), r.tenantId().toString(), Long.toString(r.ledgerSeq()),
-                    r.eventId(), r.aggregateType(), r.aggregateId(),
-                    r.aggregateSeq() == null ? null : Long.toString(r.aggregateSeq()), r.eventType(),
-                    r.eventRevision(), LedgerHashing.time(r.occurredAt()), r.metadata(), r.payload(),
-                    LedgerHashing.hex(r.prevHash()), LedgerHashing.hex(r.hash())};
-            for (int c = 0; c < row.length; c++) {
-                columns[c][i] = row[c];
-            }
-            i++;
-        }
+        List<LedgerRecord> records = chain(rows, heads);
         String[] tenants = heads.keySet().stream().map(UUID::toString).toArray(String[]::new);
         String[] lastSeqs = heads.values().stream().map(h -> Long.toString(h.nextSeq - 1)).toArray(String[]::new);
         long before = known.position();
         long after = before + n;
         try {
             Integer inserted = jdbc.execute((Connection connection) -> {
-                try (var statement = connection.prepareStatement(APPEND_COMMITTED)) {
+                boolean asValues = n <= VALUES_UP_TO;
+                try (var statement = connection.prepareStatement(asValues ? valuesStatement(n) : ARRAYS_STATEMENT)) {
                     statement.setLong(1, after);
                     statement.setLong(2, before);
                     statement.setArray(3, connection.createArrayOf("text", tenants));
                     statement.setArray(4, connection.createArrayOf("text", lastSeqs));
-                    for (int c = 0; c < columns.length; c++) {
-                        statement.setArray(5 + c, connection.createArrayOf("text", columns[c]));
+                    if (asValues) {
+                        setValues(statement, 5, before, records);
+                    } else {
+                        setArrays(statement, 5, before, records, connection);
                     }
                     return statement.executeUpdate();
                 }
@@ -429,10 +419,9 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
     /**
      * One statement, hence one transaction in autocommit: move the head from exactly the known position (a
      * concurrent append holds the row until it commits, and then the position no longer matches: no row, and
-     * nothing below is written), set the tenants' heads and insert the events. Text arrays, cast here, keep it one
-     * prepared statement for every batch size.
+     * nothing below is written), set the tenants' heads and insert the events.
      */
-    private static final String APPEND_COMMITTED = """
+    private static final String APPEND_HEAD = """
             WITH head AS (
                 UPDATE ledger_head SET last_position = ? WHERE id = 1 AND last_position = ? RETURNING last_position
             ), tenant_heads AS (
@@ -442,13 +431,88 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
             )
             INSERT INTO ledger_events (global_position, tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id,
                 aggregate_seq, event_type, event_revision, occurred_at, metadata, payload, prev_hash, hash)
+            """;
+
+    private static final String AS_E = """
+            AS e(global_position, tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq,
+                 event_type, event_revision, occurred_at, metadata, payload, prev_hash, hash)""";
+
+    /**
+     * Up to this many events, each value is a parameter of its own, in a statement text per number of events (at
+     * most this many texts for the driver and the server to keep); more events go as one text array per column,
+     * in one statement text for every size. Parsing values out of array literals costs PostgreSQL about as much as
+     * inserting the rows: for the small batches of light load, where it is most of the work, it is avoided.
+     */
+    private static final int VALUES_UP_TO = 16;
+
+    private static final String[] VALUES_STATEMENTS = new String[VALUES_UP_TO + 1];
+
+    static {
+        for (int n = 1; n <= VALUES_UP_TO; n++) {
+            var sql = new StringBuilder(APPEND_HEAD).append("SELECT e.* FROM head, (VALUES ");
+            for (int i = 0; i < n; i++) {
+                sql.append(i == 0 ? "" : ", ").append(
+                        "(?::bigint, ?::uuid, ?::bigint, ?, ?, ?, ?::bigint, ?, ?, ?::timestamptz, ?::json, ?::json, ?::bytea, ?::bytea)");
+            }
+            VALUES_STATEMENTS[n] = sql.append(") ").append(AS_E).toString();
+        }
+    }
+
+    private static String valuesStatement(int n) {
+        return VALUES_STATEMENTS[n];
+    }
+
+    private static final String ARRAYS_STATEMENT = APPEND_HEAD + """
             SELECT e.global_position::bigint, e.tenant_id::uuid, e.ledger_seq::bigint, e.event_id, e.aggregate_type,
                 e.aggregate_id, e.aggregate_seq::bigint, e.event_type, e.event_revision, e.occurred_at::timestamptz,
                 e.metadata::json, e.payload::json, decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
             FROM head, unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                               ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                AS e(global_position, tenant_id, ledger_seq, event_id, aggregate_type, aggregate_id, aggregate_seq,
-                     event_type, event_revision, occurred_at, metadata, payload, prev_hash, hash)""";
+            """ + AS_E;
+
+    private static void setValues(java.sql.PreparedStatement statement, int p, long before, List<LedgerRecord> records)
+            throws SQLException {
+        long position = before;
+        for (LedgerRecord r : records) {
+            statement.setLong(p++, ++position);
+            statement.setObject(p++, r.tenantId());
+            statement.setLong(p++, r.ledgerSeq());
+            statement.setString(p++, r.eventId());
+            statement.setString(p++, r.aggregateType());
+            statement.setString(p++, r.aggregateId());
+            statement.setObject(p++, r.aggregateSeq(), java.sql.Types.BIGINT);
+            statement.setString(p++, r.eventType());
+            statement.setString(p++, r.eventRevision());
+            statement.setObject(p++, OffsetDateTime.ofInstant(r.occurredAt(), ZoneOffset.UTC));
+            statement.setString(p++, r.metadata());
+            statement.setString(p++, r.payload());
+            statement.setBytes(p++, r.prevHash());
+            statement.setBytes(p++, r.hash());
+        }
+    }
+
+    private static void setArrays(java.sql.PreparedStatement statement, int p, long before, List<LedgerRecord> records,
+                                  Connection connection) throws SQLException {
+        int n = records.size();
+        String[][] columns = new String[14][n];
+        long position = before;
+        for (int i = 0; i < n; i++) {
+            LedgerRecord r = records.get(i);
+            String[] row = {Long.toString(++position), r.tenantId().toString(), Long.toString(r.ledgerSeq()),
+                    r.eventId(), r.aggregateType(), r.aggregateId(),
+                    r.aggregateSeq() == null ? null : Long.toString(r.aggregateSeq()), r.eventType(),
+                    r.eventRevision(), LedgerHashing.time(r.occurredAt()), r.metadata(), r.payload(),
+                    LedgerHashing.hex(r.prevHash()), LedgerHashing.hex(r.hash())};
+            for (int c = 0; c < row.length; c++) {
+                columns[c][i] = row[c];
+            }
+        }
+        for (int c = 0; c < columns.length; c++) {
+            statement.setArray(p + c, connection.createArrayOf("text", columns[c]));
+        }
+    }
+
+
 
     private List<Row> rows(List<? extends EventMessage<?>> events, Serializer serializer) {
         List<Row> rows = new ArrayList<>(events.size());

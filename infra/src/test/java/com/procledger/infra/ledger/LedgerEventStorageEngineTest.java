@@ -322,6 +322,25 @@ class LedgerEventStorageEngineTest {
     }
 
     @Test
+    void aOneStatementAppendStoresSmallAndLargeBatchesAlikeEachValueAsHandedIn() {
+        UUID tenant = UUID.randomUUID();
+        for (int size : new int[]{1, 16, 17, 120}) { // values as parameters up to 16 events, as text arrays above
+            var events = new ArrayList<org.axonframework.eventhandling.EventMessage<?>>();
+            for (int i = 0; i < size; i++) {
+                events.add(access(tenant, "/batch-of-" + size + "/" + i));
+            }
+            assertThat(committed(events)).as("%d events", size).isTrue();
+            assertThat(jdbc.queryForList("""
+                    SELECT payload::json->>'resource' FROM ledger_events WHERE tenant_id = ? AND payload::json->>'resource' LIKE ?
+                    ORDER BY ledger_seq""", String.class, tenant, "/batch-of-" + size + "/%"))
+                    .containsExactlyElementsOf(events.stream().map(e -> ((com.procledger.domain.access.AccessEvent.AccessRecorded) e.getPayload()).resource()).toList());
+        }
+        var report = verify(tenant);
+        assertThat(report.valid()).as(report.reason()).isTrue();
+        assertThat(report.events()).isEqualTo(1 + 16 + 17 + 120);
+    }
+
+    @Test
     void oneStatementAppendsAndTransactionsRacingForOneTenantLeaveOneGaplessValidChain() throws Exception {
         UUID tenant = UUID.randomUUID();
         int each = 60;
