@@ -30,6 +30,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -43,8 +44,9 @@ import javax.sql.DataSource;
  * line per parked event, the gauge {@code procledger.read_model.dead_letters}) and retries it after a fix.
  *
  * <p>PostgreSQL aborts a transaction at its first failed statement, and a processor's batch is one transaction: the
- * failed handler would poison its batch neighbours and the very insert that parks it. So each projection's handler
- * runs behind a savepoint ({@link #savepointPerEvent}), rolled back when the handler fails.
+ * failed handler would poison its batch neighbours and the very insert that parks it. So once a read model's
+ * handler failed, its batch is retried with each handler behind a savepoint ({@link #savepointPerEvent}), rolled
+ * back when the handler fails.
  */
 @Configuration(proxyBeanMethods = false)
 public class DeadLetters {
@@ -69,11 +71,18 @@ public class DeadLetters {
      */
     @Bean
     ConfigurerModule deadLetterModule(DataSource dataSource, TransactionManager axonTransactionManager,
-                                      Serializer serializer, @Qualifier("eventSerializer") Serializer eventSerializer) {
+                                      Serializer serializer, @Qualifier("eventSerializer") Serializer eventSerializer,
+                                      org.springframework.beans.factory.ListableBeanFactory beans) {
         ConnectionProvider connections = new SpringDataSourceConnectionProvider(dataSource);
         return new ConfigurerModule() {
             @Override
             public void configureModule(org.axonframework.config.Configurer configurer) {
+                // Each event would otherwise cost every read model a query "is its aggregate parked?": the invoker
+                // remembers what its queue holds (it is the only one that parks and retries for its segment)
+                for (String group : processingGroups(beans)) {
+                    configurer.eventProcessing().registerDeadLetteringEventHandlerInvokerConfiguration(group,
+                            (configuration, builder) -> builder.enableSequenceIdentifierCache());
+                }
                 configurer.eventProcessing()
                         .registerDeadLetterQueueProvider(group -> configuration -> JdbcSequencedDeadLetterQueue
                                 .<EventMessage<?>>builder()
@@ -94,6 +103,18 @@ public class DeadLetters {
         };
     }
 
+    /** The processing groups of the read models (their beans' {@code @ProcessingGroup}), found without making them. */
+    static java.util.Set<String> processingGroups(org.springframework.beans.factory.ListableBeanFactory beans) {
+        var groups = new java.util.TreeSet<String>();
+        for (String name : beans.getBeanNamesForAnnotation(org.axonframework.config.ProcessingGroup.class)) {
+            var group = beans.findAnnotationOnBean(name, org.axonframework.config.ProcessingGroup.class);
+            if (group != null) {
+                groups.add(group.value());
+            }
+        }
+        return groups;
+    }
+
     /**
      * Parks every failed event, and says so once per event in the log (ids only, never the payload). The cause kept
      * and logged is the root cause's first line: PostgreSQL adds the failing row's values on the lines after it
@@ -102,6 +123,9 @@ public class DeadLetters {
     static final class ParkAndWarn implements EnqueuePolicy<EventMessage<?>> {
         @Override
         public EnqueueDecision<EventMessage<?>> decide(DeadLetter<? extends EventMessage<?>> letter, Throwable cause) {
+            if (cause instanceof RetryBehindSavepoints retry) {
+                throw retry; // fails the batch: it is rolled back and retried, this time behind savepoints
+            }
             EventMessage<?> event = letter.message();
             String aggregate = event instanceof DomainEventMessage<?> domain ? domain.getAggregateIdentifier() : "-";
             Throwable kept = cause == null ? null : new ParkedCause(cause);
@@ -130,11 +154,19 @@ public class DeadLetters {
         }
     }
 
-    /** A savepoint around each projection handler, so that a failing one leaves its batch's transaction usable. */
+    /**
+     * A savepoint around a projection's handlers once one of them failed, so that a failing one leaves its batch's
+     * transaction usable and can be parked. Until then they run without: a savepoint costs two round trips per event
+     * and read model, paid by every command for a failure that almost never comes. The first failure fails its
+     * batch instead ({@link RetryBehindSavepoints}: the whole transaction is rolled back, nothing half-applied is
+     * kept), the processor retries it after its back-off, and from then on that read model's handlers run behind
+     * savepoints until a transaction of theirs commits (the one that parks the event).
+     */
     @Bean
     HandlerEnhancerDefinition savepointPerEvent(PlatformTransactionManager transactions) {
         var nested = new TransactionTemplate(transactions);
         nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        var careful = new java.util.concurrent.ConcurrentHashMap<Class<?>, java.util.concurrent.atomic.AtomicBoolean>();
         return new HandlerEnhancerDefinition() {
             @Override
             public <T> MessageHandlingMember<T> wrapHandler(MessageHandlingMember<T> original) {
@@ -142,12 +174,28 @@ public class DeadLetters {
                         || !original.declaringClass().getPackageName().startsWith(PROJECTIONS)) {
                     return original;
                 }
+                var behindSavepoints = careful.computeIfAbsent(original.declaringClass(),
+                        c -> new java.util.concurrent.atomic.AtomicBoolean());
                 return new WrappedMessageHandlingMember<>(original) {
                     @Override
                     public Object handle(Message<?> message, T target) throws Exception {
                         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
                             return super.handle(message, target);
                         }
+                        if (!behindSavepoints.get() && !RETRYING.get()) {
+                            try {
+                                return super.handle(message, target);
+                            } catch (Exception e) {
+                                behindSavepoints.set(true);
+                                throw new RetryBehindSavepoints(e);
+                            }
+                        }
+                        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                            @Override
+                            public void afterCommit() {
+                                behindSavepoints.set(false);
+                            }
+                        });
                         try {
                             return nested.execute(status -> {
                                 try {
@@ -165,6 +213,19 @@ public class DeadLetters {
                 };
             }
         };
+    }
+
+    /** Set while an operator's retry runs on this thread: an event that still fails stays parked, behind a savepoint. */
+    private static final ThreadLocal<Boolean> RETRYING = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * A projection's handler failed outside a savepoint: its batch must be rolled back and retried (behind
+     * savepoints), not the event parked in a transaction the failure may have aborted. The policy passes it on.
+     */
+    static final class RetryBehindSavepoints extends RuntimeException {
+        RetryBehindSavepoints(Exception cause) {
+            super("a read model's handler failed; its batch is retried with a savepoint per event", cause);
+        }
     }
 
     private static final class Checked extends RuntimeException {
@@ -190,11 +251,16 @@ public class DeadLetters {
         var processor = processing.sequencedDeadLetterProcessor(readModel)
                 .orElseThrow(() -> new com.procledger.domain.DomainException.NotFound("no read model " + readModel));
         int cleared = 0;
-        for (String aggregate : parked.aggregates(readModel)) {
-            if (processor.process(letter -> letter.message() instanceof DomainEventMessage<?> domain
-                    && aggregate.equals(domain.getAggregateIdentifier()))) {
-                cleared++;
+        RETRYING.set(true);
+        try {
+            for (String aggregate : parked.aggregates(readModel)) {
+                if (processor.process(letter -> letter.message() instanceof DomainEventMessage<?> domain
+                        && aggregate.equals(domain.getAggregateIdentifier()))) {
+                    cleared++;
+                }
             }
+        } finally {
+            RETRYING.remove();
         }
         return cleared;
     }

@@ -62,4 +62,16 @@ class LedgerWiringTest extends HttpTestSupport {
         assertThat(storageEngine).isInstanceOf(LedgerEventStorageEngine.class);
         assertThat(eventSerializer).isInstanceOf(LedgerSerializer.class);
     }
+
+    @Test
+    void everyReadModelRemembersWhatItsDeadLetterQueueHoldsInsteadOfAskingThePerEvent() throws Exception {
+        assertThat(processing.eventProcessors()).hasSizeGreaterThanOrEqualTo(7);
+        for (String processor : processing.eventProcessors().keySet()) {
+            var invoker = processing.sequencedDeadLetterProcessor(processor).orElseThrow();
+            var enabled = invoker.getClass().getDeclaredField("sequenceIdentifierCacheEnabled");
+            enabled.setAccessible(true);
+            assertThat(enabled.getBoolean(invoker)).as(processor).isTrue();
+        }
+    }
+
 }
