@@ -51,6 +51,12 @@ public class Commands {
      * ledger already holds under the key is not sent again (and answers null).
      */
     public <R> R send(Object command, Map<String, ?> plainMetadata) {
+        if (command.getClass().getEnclosingClass() == com.procledger.domain.requisition.RequisitionCommands.class
+                && org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            // requisitions are cached between commands (LedgerConfiguration): a transaction rolled back after the
+            // command would leave the cache ahead of the ledger
+            throw new IllegalStateException("requisition commands are never sent inside a transaction");
+        }
         LedgerEventStorageEngine.takeCommittedPosition(); // what this thread appended before is not this command's
         Map<String, Object> metadata = sealed(plainMetadata);
         String key = com.procledger.api.http.RequestIds.nextCommandKey();

@@ -212,9 +212,15 @@ public class LedgerConfiguration {
         var progress = com.procledger.projections.replay.ReadModelCatchUp.listener(
                 org.springframework.util.function.SingletonSupplier.of(catchUp::getObject));
         return configurer -> {
+            // Requisitions are what approvers and requesters change all day: kept in memory between commands
+            // (Axon's caching repository: no reading and deserializing of their events for each command; a stale
+            // copy, say after another instance wrote, fails its append as a concurrent command would and is
+            // dropped). Their state holds no personal data, and no transaction of ours sends them (Commands).
             configurer.configureAggregate(Tenant.class)
                     .configureAggregate(User.class)
-                    .configureAggregate(Requisition.class);
+                    .configureAggregate(org.axonframework.config.AggregateConfigurer
+                            .defaultConfiguration(Requisition.class)
+                            .configureCache(c -> new org.axonframework.common.caching.WeakReferenceCache()));
             configurer.eventProcessing()
                     .usingTrackingEventProcessors()
                     .registerTrackingEventProcessorConfiguration(c -> TrackingEventProcessorConfiguration

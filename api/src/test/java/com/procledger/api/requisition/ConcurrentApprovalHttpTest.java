@@ -115,6 +115,35 @@ class ConcurrentApprovalHttpTest extends HttpTestSupport {
         assertThat(commits).as("32 commands' events in fewer commits than commands").isLessThan(32);
     }
 
+    @Autowired
+    com.procledger.infra.ledger.LedgerEventStorageEngine ledger;
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
+    @Test
+    void aRequisitionChangedElsewhereAfterItWasKeptInMemoryRefusesTheStaleCommandOnceThenSeesTheChange() {
+        TestTenant tenant = newTenant();
+        UUID id = tenant.raiseAndSubmit("7.00"); // kept in memory at sequence 1 by the commands' repository
+        // another instance of the service cancels it (straight into the ledger, past this instance's memory)
+        UUID canceller = UUID.randomUUID();
+        new org.springframework.transaction.support.TransactionTemplate(transactions).executeWithoutResult(status ->
+                ledger.appendEvents(new org.axonframework.eventhandling.GenericDomainEventMessage<>("Requisition",
+                        id.toString(), 2, new com.procledger.domain.requisition.RequisitionEvent.RequisitionCancelled(
+                        id, tenant.id, canceller, "withdrawn elsewhere"), java.util.Map.of("actor", canceller.toString()))));
+
+        Response stale = post(tenant.path("/requisitions/" + id + "/approve"), tenant.approver, null);
+        assertThat(stale.status()).as(stale.body()).isEqualTo(409);
+        assertThat(stale.json().get("detail").asString()).contains("at the same time");
+        // the stale copy was dropped: the next command is decided on the ledger's state
+        Response again = post(tenant.path("/requisitions/" + id + "/approve"), tenant.approver, null);
+        assertThat(again.status()).as(again.body()).isEqualTo(409);
+        assertThat(again.json().get("detail").asString()).doesNotContain("at the same time");
+        assertThat(jdbc.queryForList("SELECT aggregate_seq FROM ledger_events WHERE aggregate_id = ? ORDER BY 1",
+                Long.class, id.toString())).containsExactly(0L, 1L, 2L);
+        assertThat(get(tenant.path("/requisitions/" + id), tenant.requester).json().get("status").asString())
+                .isEqualTo("CANCELLED");
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
