@@ -28,6 +28,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -85,6 +86,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof com.procledger.infra.ledger.GroupCommit.Unavailable) {
+                // the ledger's writer is overloaded or closing: nothing of the command was acknowledged
+                return unavailable(new Unavailable("the ledger is too busy to take this change right now; try again "
+                        + "shortly (with the same Idempotency-Key, it is not applied twice)", Duration.ofSeconds(1)), request);
+            }
+        }
         if (DatabaseOutage.isCause(e)) {
             DatabaseOutage.noted(e);
             return unavailable(new Unavailable("the service cannot reach its database right now; try again shortly",

@@ -121,7 +121,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
             throw new EventStoreException("interrupted while the events were being committed; they may be in the ledger", e);
         } catch (TimeoutException e) {
             throw new EventStoreException("the ledger did not commit the events within " + COMMAND_WAIT
-                    + "; they may still be committed", e);
+                    + "; they may still be committed", new GroupCommit.Unavailable("the ledger writer is overloaded"));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof StaleAggregate stale) {
