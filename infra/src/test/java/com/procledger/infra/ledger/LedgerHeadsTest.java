@@ -59,4 +59,17 @@ class LedgerHeadsTest {
         heads.forget();
         assertThat(heads.known(Set.of(A))).isNull();
     }
+
+    @Test
+    void headsReadFromTheDatabaseAddToWhatIsKnownOnlyWhereTheyAgreeWithIt() {
+        var heads = new LedgerHeads();
+        heads.committed(0, 5, Map.of(A, head(5)));
+        heads.learnt(5, Map.of(B, head(2))); // the same position: B is added, A still known
+        assertThat(heads.known(Set.of(A, B)).heads()).containsOnlyKeys(A, B);
+        heads.learnt(9, Map.of(B, head(3))); // someone else appended: what was known of A may be stale
+        assertThat(heads.known(Set.of(A))).isNull();
+        assertThat(heads.known(Set.of(B)).position()).isEqualTo(9);
+        assertThat(heads.known(Set.of(B)).heads().get(B).seq()).isEqualTo(3);
+    }
+
 }
