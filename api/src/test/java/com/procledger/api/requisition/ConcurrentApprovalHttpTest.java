@@ -119,6 +119,8 @@ class ConcurrentApprovalHttpTest extends HttpTestSupport {
     com.procledger.infra.ledger.LedgerEventStorageEngine ledger;
     @Autowired
     org.springframework.transaction.PlatformTransactionManager transactions;
+    @Autowired
+    com.procledger.projections.replay.ReadModelCatchUp catchUp;
 
     @Test
     void aRequisitionChangedElsewhereAfterItWasKeptInMemoryRefusesTheStaleCommandOnceThenSeesTheChange() {
@@ -140,6 +142,7 @@ class ConcurrentApprovalHttpTest extends HttpTestSupport {
         assertThat(again.json().get("detail").asString()).doesNotContain("at the same time");
         assertThat(jdbc.queryForList("SELECT aggregate_seq FROM ledger_events WHERE aggregate_id = ? ORDER BY 1",
                 Long.class, id.toString())).containsExactly(0L, 1L, 2L);
+        assertThat(catchUp.await()).isTrue(); // the cancellation came past this instance's commands: wait for it
         assertThat(get(tenant.path("/requisitions/" + id), tenant.requester).json().get("status").asString())
                 .isEqualTo("CANCELLED");
     }
