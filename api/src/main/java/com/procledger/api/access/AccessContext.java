@@ -38,6 +38,29 @@ public final class AccessContext {
         this.actor = actor;
         this.callerTenant = tenant;
         this.tokenId = tokenId;
+        if (correlationId != null) { // a recorded request, on its own thread: its log lines say who, by ids only
+            if (tenant != null) {
+                org.slf4j.MDC.put(MDC_TENANT_ID, tenant.toString());
+            }
+            if (actor != null && UUID_TEXT.matcher(actor).matches()) { // never the email a sign-in tried
+                org.slf4j.MDC.put(MDC_USER_ID, actor);
+            }
+        }
+    }
+
+    /** Names of the log context's fields (structured logs, README): ids only, never personal data. */
+    public static final String MDC_CORRELATION_ID = "correlationId";
+    public static final String MDC_TENANT_ID = "tenantId";
+    public static final String MDC_USER_ID = "userId";
+
+    private static final java.util.regex.Pattern UUID_TEXT =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** Ends a request's log context. */
+    static void clearLogContext() {
+        org.slf4j.MDC.remove(MDC_CORRELATION_ID);
+        org.slf4j.MDC.remove(MDC_TENANT_ID);
+        org.slf4j.MDC.remove(MDC_USER_ID);
     }
 
     /** What was aimed at, where the path does not say it; never personal data (see {@link #detail}). */

@@ -55,14 +55,20 @@ public class AccessRecordingFilter extends OncePerRequestFilter {
         var context = new AccessContext(correlationId);
         context.attachTo(request);
         var recording = new RecordingResponse(request, response, context);
+        // every log line of this request carries its correlation id (and, once known, tenant and user ids)
+        org.slf4j.MDC.put(AccessContext.MDC_CORRELATION_ID, correlationId);
         recorder.started();
         boolean failed = true;
         try {
             chain.doFilter(request, recording);
             failed = false;
         } finally {
-            // a failure that escaped every handler becomes a 500 from the container
-            recording.ensureRecorded(failed ? HttpStatus.INTERNAL_SERVER_ERROR.value() : recording.getStatus());
+            try {
+                // a failure that escaped every handler becomes a 500 from the container
+                recording.ensureRecorded(failed ? HttpStatus.INTERNAL_SERVER_ERROR.value() : recording.getStatus());
+            } finally {
+                AccessContext.clearLogContext();
+            }
         }
     }
 

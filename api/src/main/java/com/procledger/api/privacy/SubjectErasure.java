@@ -32,6 +32,8 @@ import java.util.UUID;
 @Component
 public class SubjectErasure {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SubjectErasure.class);
+
     private final Commands commands;
     private final TransactionTemplate transaction;
     private final SubjectKeys keys;
@@ -93,6 +95,7 @@ public class SubjectErasure {
             // rolled back: the key is still there; committed: a request that loaded it meanwhile must not keep it
             keys.evict(userId.toString());
         }
+        log.info("Erased data subject {} of tenant {} (by {})", userId, tenantId, erasedBy);
         investigations.forgetTenant(tenantId);
         if (!user.erased()) {
             throttle.forgetAccount(user.email()); // the sign-in throttle's memory of the address
