@@ -44,7 +44,11 @@ import static org.assertj.core.api.Assertions.assertThat;
         "procledger.investigations.answer-within=60s",
         "procledger.ledger.checkpoint-every=1h",
         "procledger.ledger.checkpoint-check-interval=200ms",
-        "procledger.bootstrap-password=" + HttpTestSupport.OPERATOR_PASSWORD})
+        "procledger.bootstrap-password=" + HttpTestSupport.OPERATOR_PASSWORD,
+        // the service's own lines as JSON, as an operator switches them on (README; StructuredLogsHttpTest): the
+        // tests' logback-test.xml would otherwise take precedence over Boot's own configuration
+        "logging.structured.format.console=ecs", "logging.structured.ecs.service.name=procledger",
+        "logging.config=classpath:logback-structured-test.xml"})
 public abstract class HttpTestSupport {
 
     public static final String OPERATOR_PASSWORD = "operator-test-password";
