@@ -88,6 +88,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                                 "/api/ledger/keys")
                         .permitAll()
                         .requestMatchers("/error").permitAll()
+                        .requestMatchers("/actuator/prometheus").hasRole("OPERATOR")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resource -> resource
                         .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(converter))

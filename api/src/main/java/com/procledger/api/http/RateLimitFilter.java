@@ -41,6 +41,9 @@ public class RateLimitFilter extends OncePerRequestFilter {
         return new RateLimitFilter(limiter, limits, problems, true);
     }
 
+    /** Requests refused to protect the service, by reason (docs/operations.md). */
+    public static final String DENIALS = "procledger.denials";
+
     /** Two instances of this class run in one chain: each needs its own "already filtered" mark. */
     @Override
     protected String getAlreadyFilteredAttributeName() {
@@ -62,6 +65,8 @@ public class RateLimitFilter extends OncePerRequestFilter {
             wait = limiter.take("token:" + token.getToken().getId(), limits.perToken(), limits.period());
         }
         if (wait.isPresent()) {
+            io.micrometer.core.instrument.Metrics.counter(DENIALS, "reason", byToken ? "rate_limit_token" : "rate_limit_address")
+                    .increment();
             response.setHeader("Retry-After", Long.toString(wait.getAsLong()));
             problems.write(response, HttpStatus.TOO_MANY_REQUESTS, "too many requests; retry after "
                     + wait.getAsLong() + " s", request.getRequestURI());

@@ -95,6 +95,8 @@ public class TokenController {
         // counted before the password is checked, so simultaneous guesses cannot outrun the threshold
         var wait = throttle.reserve(request.email(), http.getRemoteAddr());
         if (wait.isPresent()) {
+            io.micrometer.core.instrument.Metrics.counter(com.procledger.api.http.RateLimitFilter.DENIALS,
+                    "reason", "sign_in_throttle").increment();
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             return problem(HttpStatus.TOO_MANY_REQUESTS, "too many failed sign-ins; try again in " + seconds + " s",
                     Long.toString(seconds));

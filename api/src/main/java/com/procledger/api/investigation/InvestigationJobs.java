@@ -210,6 +210,25 @@ public class InvestigationJobs implements AutoCloseable {
     }
 
     /** Whether {@code ip} is an address or a CIDR range PostgreSQL understands. */
+    /**
+     * Jobs under way and how far they are, for metrics: {running jobs, events they have scanned, events they will
+     * scan in all (of those whose total is known)}.
+     */
+    public long[] progress() {
+        long running = 0;
+        long processed = 0;
+        long total = 0;
+        for (Job job : jobs.values()) {
+            Status status = job.status();
+            if (status.status() == State.RUNNING) {
+                running++;
+                processed += status.processed();
+                total += status.total() == null ? 0 : status.total();
+            }
+        }
+        return new long[]{running, processed, total};
+    }
+
     public boolean validAddress(String ip) {
         return search.validAddress(ip);
     }

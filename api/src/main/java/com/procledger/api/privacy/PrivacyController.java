@@ -105,6 +105,8 @@ public class PrivacyController {
         String account = "password-change:" + user.id();
         var wait = throttle.reserve(account, http.getRemoteAddr());
         if (wait.isPresent()) {
+            io.micrometer.core.instrument.Metrics.counter(com.procledger.api.http.RateLimitFilter.DENIALS,
+                    "reason", "password_change_throttle").increment();
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
                     .body(ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,

@@ -98,6 +98,23 @@ public final class GroupCommit implements AutoCloseable {
         this.writer = Thread.ofPlatform().name("ledger-group-commit").daemon().start(this::run);
     }
 
+    /** Told of every batch the writer committed: for metrics. */
+    public interface Observer {
+        /**
+         * @param units  units (commands, access events) committed together
+         * @param events their events
+         * @param nanos  how long the commit took, from the first statement to its acknowledgement
+         */
+        void committed(int units, int events, long nanos);
+    }
+
+    private volatile Observer observer = (units, events, nanos) -> { };
+
+    /** Who is told of each commit (one observer; the last one set). */
+    public void observe(Observer observer) {
+        this.observer = Objects.requireNonNull(observer);
+    }
+
     /**
      * Changes the linger from the next batch on. Package-private: only the ledger's own code (and the benchmark that
      * compares lingers in one run, from this package) changes it; the service takes it from its settings.
@@ -195,6 +212,7 @@ public final class GroupCommit implements AutoCloseable {
      */
     private void commit(List<Pending> batch) {
         List<LedgerEventStorageEngine.Prepared> units = batch.stream().map(Pending::unit).toList();
+        long start = System.nanoTime();
         try {
             long before = engine.appendCommitted(units);
             if (before >= 0) {
@@ -203,9 +221,11 @@ public final class GroupCommit implements AutoCloseable {
                     position += pending.unit.size();
                     pending.committed.complete(position);
                 }
+                observed(batch, start);
                 return;
             }
             complete(batch, transactions.execute(status -> engine.appendUnits(units)));
+            observed(batch, start);
         } catch (RuntimeException batchFailure) {
             if (batch.size() == 1) {
                 batch.getFirst().committed.completeExceptionally(batchFailure);
@@ -218,6 +238,18 @@ public final class GroupCommit implements AutoCloseable {
                     pending.committed.completeExceptionally(e);
                 }
             }
+        }
+    }
+
+    private void observed(List<Pending> batch, long start) {
+        try {
+            int events = 0;
+            for (Pending pending : batch) {
+                events += pending.committed.isCompletedExceptionally() ? 0 : pending.unit.size();
+            }
+            observer.committed(batch.size(), events, System.nanoTime() - start);
+        } catch (RuntimeException e) {
+            log.debug("a commit observer failed", e);
         }
     }
 
