@@ -5,33 +5,29 @@ import java.io.Writer;
 import java.util.Set;
 
 /**
- * Writes CSV as RFC 4180 has it: records end in CRLF; a field with a comma, a double quote, CR or LF is enclosed in
- * double quotes, and a double quote inside it is doubled. A null field is empty.
+ * Writes CSV as RFC 4180 has it, through Apache Commons CSV ({@code CSVFormat.RFC4180}): records end in CRLF; a field
+ * is enclosed in double quotes where it must be (a comma, a double quote, CR or LF in it), and a double quote inside
+ * it is doubled. A null field is empty.
  * <p>
  * Text that came from users goes through {@link #text}: a spreadsheet would run a cell starting with {@code =},
  * {@code +}, {@code -}, {@code @}, a tab or CR as a formula (CSV injection), so such text is written with a leading
- * apostrophe, which spreadsheets show as text. Identifiers, amounts and times are written as they are.
+ * apostrophe, which spreadsheets show as text (Commons CSV has no such guard). Identifiers, amounts and times are
+ * written as they are.
  */
 public final class CsvWriter {
 
     private static final Set<Character> FORMULA_STARTS = Set.of('=', '+', '-', '@', '\t', '\r');
+    private static final org.apache.commons.csv.CSVFormat FORMAT = org.apache.commons.csv.CSVFormat.RFC4180;
 
-    private final Writer out;
-    private boolean firstField = true;
+    private final org.apache.commons.csv.CSVPrinter printer;
 
-    public CsvWriter(Writer out) {
-        this.out = out;
+    public CsvWriter(Writer out) throws IOException {
+        this.printer = new org.apache.commons.csv.CSVPrinter(out, FORMAT);
     }
 
     /** A field written as it is (identifiers, amounts, times). */
     public CsvWriter field(Object value) throws IOException {
-        if (!firstField) {
-            out.write(',');
-        }
-        firstField = false;
-        if (value != null) {
-            out.write(quoted(value.toString()));
-        }
+        printer.print(value == null ? null : value.toString());
         return this;
     }
 
@@ -41,16 +37,6 @@ public final class CsvWriter {
     }
 
     public void endRecord() throws IOException {
-        out.write("\r\n");
-        firstField = true;
-    }
-
-    static String quoted(String value) {
-        boolean quote = false;
-        for (int i = 0; i < value.length() && !quote; i++) {
-            char c = value.charAt(i);
-            quote = c == ',' || c == '"' || c == '\r' || c == '\n';
-        }
-        return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
+        printer.println();
     }
 }
