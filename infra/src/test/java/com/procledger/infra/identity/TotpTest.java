@@ -43,4 +43,22 @@ class TotpTest {
         assertThat(Totp.base32("f".getBytes(StandardCharsets.US_ASCII))).isEqualTo("MY");
         assertThat(Totp.base32(RFC_SEED)).isEqualTo("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
     }
+
+    /** Ours against an independent, maintained implementation (com.eatthepath:java-otp), on random secrets and times. */
+    @Test
+    void agreesWithAnIndependentImplementationOnRandomSecretsAndTimes() throws Exception {
+        var random = new java.security.SecureRandom();
+        var theirs = new com.eatthepath.otp.TimeBasedOneTimePasswordGenerator(
+                java.time.Duration.ofSeconds(Totp.STEP_SECONDS), Totp.DIGITS, "HmacSHA1");
+        for (int i = 0; i < 2_000; i++) {
+            byte[] secret = new byte[20];
+            random.nextBytes(secret);
+            java.time.Instant at = java.time.Instant.ofEpochSecond(random.nextLong(0, 4_102_444_800L));
+            String expected = theirs.generateOneTimePasswordString(
+                    new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA1"), at);
+            assertThat(Totp.code(secret, Totp.step(at), Totp.DIGITS)).as("secret %d at %s", i, at).isEqualTo(expected);
+            assertThat(Totp.matchingStep(secret, expected, at)).hasValue(Totp.step(at));
+        }
+    }
+
 }
