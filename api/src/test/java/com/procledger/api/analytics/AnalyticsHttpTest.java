@@ -132,6 +132,26 @@ class AnalyticsHttpTest extends HttpTestSupport {
     }
 
     @Test
+    void aStepDecidedBeforeItsRequisitionWasCancelledCountsAndTheStepThatWaitedDoesNot() {
+        TestTenant tenant = tenantWithTwoSteps();
+        UUID id = tenant.raiseAndSubmit("Ops", "V", List.of(line("IT", "1", "3000.00")));
+        approve(tenant, id, tenant.approver);                                        // Manager decided; Finance waits
+        Response cancelled = post(tenant.path("/requisitions/" + id + "/cancel"), tenant.requester,
+                Map.of("reason", "no longer needed"));
+        assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+
+        List<JsonNode> steps = new ArrayList<>();
+        get(tenant.path("/analytics/cycle-times"), tenant.finance).json().get("items").forEach(steps::add);
+        assertThat(steps).extracting(s -> s.get("step").asString() + "=" + s.get("decisions").asLong())
+                .containsExactly("Manager=1");
+        JsonNode workload = get(tenant.path("/analytics/approver-workload"), tenant.finance).json();
+        assertThat(workload.get("approvers")).hasSize(1);
+        assertThat(workload.get("approvers").get(0).get("approver").asString()).isEqualTo(claim(tenant.approver, "sub"));
+        assertThat(workload.get("approvers").get(0).get("decisions").asLong()).isEqualTo(1);
+        assertThat(workload.get("waiting")).isEmpty();
+    }
+
+    @Test
     void analystsQueryTheReportingSchemaReadOnlyAndOnlyForTheirTenants() {
         TestTenant mine = newTenant();
         TestTenant theirs = newTenant();
