@@ -1,0 +1,50 @@
+package com.procledger.api.http;
+
+import com.procledger.api.HttpTestSupport;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The served OpenAPI document is something a generated client can use (issue 25, point 1, in part). */
+class OpenApiDocumentHttpTest extends HttpTestSupport {
+
+    @Test
+    void declaresHowToAuthenticateOnEveryOperationAndNoServerTypeAsAParameter() {
+        Response served = get("/v3/api-docs", null);
+        assertThat(served.status()).as(served.body()).isEqualTo(200);
+        JsonNode doc = served.json();
+        assertThat(doc.at("/info/title").asString()).isEqualTo("ProcLedger API");
+        assertThat(doc.at("/info/version").asString()).isNotBlank();
+        assertThat(doc.at("/info/license/name").asString()).isNotBlank();
+        assertThat(doc.at("/components/securitySchemes/bearer/scheme").asString()).isEqualTo("bearer");
+        assertThat(doc.at("/components/securitySchemes/apiKey/name").asString()).isEqualTo("X-Api-Key");
+        assertThat(doc.get("paths").has("/error")).isFalse();
+
+        List<String> problems = new ArrayList<>();
+        doc.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            String name = op.getKey().toUpperCase() + " " + path.getKey();
+            JsonNode security = op.getValue().get("security");
+            boolean open = OpenApiConfiguration.OPEN.contains(name);
+            if (security == null || !security.isArray() || (open ? !security.isEmpty() : security.size() != 2)) {
+                problems.add(name + " security " + security);
+            }
+            JsonNode parameters = op.getValue().get("parameters");
+            if (parameters != null) {
+                for (JsonNode parameter : parameters) {
+                    String p = parameter.get("name").asString();
+                    if (p.equals("caller") || p.equals("jwt") || p.equals("principal")) {
+                        problems.add(name + " has parameter " + p);
+                    }
+                }
+            }
+        }));
+        assertThat(problems).isEmpty();
+        JsonNode tokenSecurity = doc.at("/paths/~1api~1auth~1token/post/security");
+        assertThat(tokenSecurity.isArray() && tokenSecurity.isEmpty()).as("sign-in needs no credentials: security []")
+                .isTrue();
+    }
+}
