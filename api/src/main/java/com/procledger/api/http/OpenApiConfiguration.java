@@ -51,6 +51,22 @@ public class OpenApiConfiguration {
                                 .description("A tenant's integration key (docs/security.md)")));
     }
 
+    /**
+     * Operation ids a generated client can call, and one tag per feature: the handler's name with its controller's
+     * noun ({@code raise} of {@code RequisitionController}: {@code raiseRequisition}, tag "Requisition"), not
+     * springdoc's {@code create_1}.
+     */
+    @Bean
+    org.springdoc.core.customizers.OperationCustomizer namesByFeature() {
+        return (operation, handler) -> {
+            String noun = handler.getBeanType().getSimpleName().replaceFirst("Controller$", "");
+            String method = handler.getMethod().getName();
+            operation.setOperationId(method.toLowerCase().contains(noun.toLowerCase()) ? method : method + noun);
+            operation.setTags(List.of(noun.replaceAll("([a-z])([A-Z])", "$1 $2")));
+            return operation;
+        };
+    }
+
     /** Every operation needs a bearer token or an API key, except the open ones. */
     @Bean
     OpenApiCustomizer securityRequirements() {

@@ -25,8 +25,10 @@ class OpenApiDocumentHttpTest extends HttpTestSupport {
         assertThat(doc.get("paths").has("/error")).isFalse();
 
         List<String> problems = new ArrayList<>();
+        List<String> operationIds = new ArrayList<>();
         doc.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
             String name = op.getKey().toUpperCase() + " " + path.getKey();
+            operationIds.add(op.getValue().path("operationId").asString(""));
             JsonNode security = op.getValue().get("security");
             boolean open = OpenApiConfiguration.OPEN.contains(name);
             if (security == null || !security.isArray() || (open ? !security.isEmpty() : security.size() != 2)) {
@@ -43,6 +45,8 @@ class OpenApiDocumentHttpTest extends HttpTestSupport {
             }
         }));
         assertThat(problems).isEmpty();
+        assertThat(operationIds).doesNotHaveDuplicates().allMatch(id -> id.matches("[a-z][A-Za-z]+"))
+                .contains("raiseRequisition", "approveRequisition", "getTenant", "verifyLedger");
         JsonNode tokenSecurity = doc.at("/paths/~1api~1auth~1token/post/security");
         assertThat(tokenSecurity.isArray() && tokenSecurity.isEmpty()).as("sign-in needs no credentials: security []")
                 .isTrue();
