@@ -31,9 +31,15 @@ public class OpenApiConfiguration {
     static final Set<String> OPEN = Set.of("POST /api/auth/token", "POST /api/auth/refresh", "GET /api/ledger/public-key",
             "GET /api/ledger/keys");
 
+    /** Money, quantities and amounts: decimal strings, as the API reads and writes them (never binary floats). */
+    static final String DECIMAL = "^-?[0-9]+(\\.[0-9]+)?$";
+
     static {
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class,
                 org.springframework.security.oauth2.jwt.Jwt.class);
+        SpringDocUtils.getConfig().replaceWithSchema(java.math.BigDecimal.class,
+                new io.swagger.v3.oas.models.media.StringSchema().pattern(DECIMAL).example("1450.00")
+                        .description("a decimal number as a string"));
     }
 
     @Bean

@@ -47,6 +47,22 @@ class OpenApiDocumentHttpTest extends HttpTestSupport {
         assertThat(problems).isEmpty();
         assertThat(operationIds).doesNotHaveDuplicates().allMatch(id -> id.matches("[a-z][A-Za-z]+"))
                 .contains("raiseRequisition", "approveRequisition", "getTenant", "verifyLedger");
+        // money and quantities are decimal strings in every schema, never numbers
+        List<String> numbers = new ArrayList<>();
+        doc.at("/components/schemas").properties().forEach(schema -> schema.getValue().path("properties").properties()
+                .forEach(property -> {
+                    String type = property.getValue().path("type").asString("");
+                    if (type.equals("number") && !property.getKey().equals("ratePerSecond")) { // a rate, not money
+                        numbers.add(schema.getKey() + "." + property.getKey());
+                    }
+                }));
+        assertThat(numbers).as("properties typed as binary numbers").isEmpty();
+        JsonNode price = doc.at("/components/schemas").properties().stream()
+                .map(schema -> schema.getValue().at("/properties/unitPrice")).filter(node -> !node.isMissingNode())
+                .findFirst().orElseThrow();
+        assertThat(price.path("type").asString()).isEqualTo("string");
+        assertThat("1450.00").matches(price.path("pattern").asString());
+        assertThat("1.5e3").doesNotMatch(price.path("pattern").asString());
         JsonNode tokenSecurity = doc.at("/paths/~1api~1auth~1token/post/security");
         assertThat(tokenSecurity.isArray() && tokenSecurity.isEmpty()).as("sign-in needs no credentials: security []")
                 .isTrue();
