@@ -63,6 +63,15 @@ class OpenApiDocumentHttpTest extends HttpTestSupport {
         assertThat(price.path("type").asString()).isEqualTo("string");
         assertThat("1450.00").matches(price.path("pattern").asString());
         assertThat("1.5e3").doesNotMatch(price.path("pattern").asString());
+        // one schema per concept: access events and history entries no longer share a name (and lose fields)
+        JsonNode schemas = doc.at("/components/schemas");
+        JsonNode accessEvent = schemas.properties().stream().filter(e -> e.getKey().endsWith("AccessLog.Entry"))
+                .map(java.util.Map.Entry::getValue).findFirst().orElseThrow(() -> new AssertionError(schemas.toString()));
+        JsonNode historyEntry = schemas.properties().stream().filter(e -> e.getKey().endsWith("RequisitionHistory.Entry"))
+                .map(java.util.Map.Entry::getValue).findFirst().orElseThrow(() -> new AssertionError(schemas.toString()));
+        assertThat(accessEvent.at("/properties").has("action")).isTrue();
+        assertThat(accessEvent.at("/properties").has("outcome")).isTrue();
+        assertThat(historyEntry.at("/properties").has("changes")).isTrue();
         JsonNode tokenSecurity = doc.at("/paths/~1api~1auth~1token/post/security");
         assertThat(tokenSecurity.isArray() && tokenSecurity.isEmpty()).as("sign-in needs no credentials: security []")
                 .isTrue();
