@@ -112,8 +112,15 @@ class AccessMatrixHttpTest extends HttpTestSupport {
         return matrix().stream().flatMap(row -> row.expected().entrySet().stream().map(cell ->
                 DynamicTest.dynamicTest(row.endpoint() + " as " + cell.getKey() + " -> " + cell.getValue(), () -> {
                     Response response = call(row, tokens.get(cell.getKey()));
+                    int expected = cell.getValue();
+                    if (expected == 201 && response.status() == 200 && row.endpoint().endsWith("/ledger/checkpoints")) {
+                        // the scheduled checkpointer (every 20 events in these tests) signed the head a moment
+                        // before: the answer is that checkpoint, 200, as docs/api.md says; allowed, not a refusal
+                        assertThat(response.json().has("signature")).as(response.body()).isTrue();
+                        return;
+                    }
                     assertThat(response.status()).as("%s as %s: %s", row.endpoint(), cell.getKey(), response.body())
-                            .isEqualTo(cell.getValue());
+                            .isEqualTo(expected);
                 })));
     }
 
