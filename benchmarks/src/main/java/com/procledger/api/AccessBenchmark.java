@@ -267,9 +267,7 @@ public final class AccessBenchmark {
 
     /** Each kind of JVM thread's CPU ms per request, the mean of a mode's rounds. */
     private static Map<String, Double> threadMs(List<Round> rounds) {
-        Map<String, Double> sums = new TreeMap<>();
-        rounds.forEach(r -> r.threadMs().forEach((name, ms) -> sums.merge(name, ms / rounds.size(), Double::sum)));
-        return sums;
+        return BenchService.meanThreadMs(rounds.stream().map(Round::threadMs).toList());
     }
 
     private static double median(List<Round> rounds, ToDoubleFunction<Round> figure) {
@@ -277,9 +275,7 @@ public final class AccessBenchmark {
     }
 
     private static double median(double[] figures) {
-        double[] sorted = Arrays.stream(figures).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return BenchService.median(figures);
     }
 
     /** What the clients read, as whom, and the database to count the round's commits in. */
@@ -332,9 +328,9 @@ public final class AccessBenchmark {
         long[] cpuAfter = BenchService.cpuTicks();
         BenchService.Threads threadsAfter = BenchService.threads();
         double rate = done.get() / elapsed;
-        long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        double p50 = all.length == 0 ? Double.NaN : all[all.length / 2] / 1e6;
-        double p99 = all.length == 0 ? Double.NaN : all[(int) Math.min(all.length - 1, Math.ceil(all.length * 0.99) - 1)] / 1e6;
+        double[] percentiles = BenchService.p50p99(latencies);
+        double p50 = percentiles[0];
+        double p99 = percentiles[1];
         // how many access events each commit carried in this round, counted in the ledger itself
         String commits = target.jdbc().query("""
                 SELECT count(*), count(DISTINCT xmin::text) FROM ledger_events
@@ -353,11 +349,7 @@ public final class AccessBenchmark {
                         (threadsAfter.switches() - threadsBefore.switches()) / (double) done.get(),
                         (threadsAfter.writerSwitches() - threadsBefore.writerSwitches()) / (double) done.get()),
                 start / 1e9, (start + elapsed * 1e9) / 1e9);
-        Map<String, Double> threadMs = new TreeMap<>();
-        if (threadsBefore != null && threadsAfter != null) {
-            threadsAfter.ticks().forEach((name, ticks) -> threadMs.put(name,
-                    (ticks - threadsBefore.ticks().getOrDefault(name, 0L)) * 10.0 / Math.max(1, done.get()))); // USER_HZ 100
-        }
+        Map<String, Double> threadMs = BenchService.threadMsPerRequest(threadsBefore, threadsAfter, done.get());
         return new Round(rate, BenchService.idlePercent(cpuBefore, cpuAfter), p50, p99, threadMs);
     }
 }

@@ -288,4 +288,38 @@ final class BenchService implements AutoCloseable {
         return String.format(Locale.ROOT, "; CPU ms/%s: JVM %.3f (in the kernel %.3f), rest %.3f; machine idle %.0f%% "
                         + "(iowait %.0f%%), steal %.0f%%", unit, jvm, jvmSystem, others, idle, iowait, steal);
     }
+
+    /** The median and 99th percentile, in ms, of the latencies (ns) of a round's clients; NaN for none. */
+    static double[] p50p99(List<long[]> latencies) {
+        long[] all = latencies.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+        if (all.length == 0) {
+            return new double[]{Double.NaN, Double.NaN};
+        }
+        return new double[]{all[all.length / 2] / 1e6,
+                all[(int) Math.min(all.length - 1, Math.ceil(all.length * 0.99) - 1)] / 1e6};
+    }
+
+    /** Each kind of JVM thread's CPU ms per request between two {@link #threads} readings (empty when unknown). */
+    static Map<String, Double> threadMsPerRequest(Threads before, Threads after, long requests) {
+        Map<String, Double> threadMs = new TreeMap<>();
+        if (before != null && after != null) {
+            after.ticks().forEach((name, ticks) -> threadMs.put(name,
+                    (ticks - before.ticks().getOrDefault(name, 0L)) * 10.0 / Math.max(1, requests))); // USER_HZ 100
+        }
+        return threadMs;
+    }
+
+    /** The mean per kind of thread over rounds' {@link #threadMsPerRequest} figures. */
+    static Map<String, Double> meanThreadMs(List<Map<String, Double>> rounds) {
+        Map<String, Double> sums = new TreeMap<>();
+        rounds.forEach(round -> round.forEach((name, ms) -> sums.merge(name, ms / rounds.size(), Double::sum)));
+        return sums;
+    }
+
+    static double median(double[] figures) {
+        double[] sorted = java.util.Arrays.stream(figures).sorted().toArray();
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
 }

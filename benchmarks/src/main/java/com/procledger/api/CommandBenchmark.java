@@ -173,9 +173,9 @@ public final class CommandBenchmark {
         long[] cpuAfter = BenchService.cpuTicks();
         BenchService.Threads threadsAfter = BenchService.threads();
         double rate = done.get() / elapsed;
-        long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        double p50 = all.length == 0 ? Double.NaN : all[all.length / 2] / 1e6;
-        double p99 = all.length == 0 ? Double.NaN : all[(int) Math.min(all.length - 1, Math.ceil(all.length * 0.99) - 1)] / 1e6;
+        double[] percentiles = BenchService.p50p99(latencies);
+        double p50 = percentiles[0];
+        double p99 = percentiles[1];
         String commits = !commands ? "" : jdbc.query("""
                 SELECT count(*), count(DISTINCT xmin::text) FROM ledger_events
                 WHERE event_type <> 'AccessRecorded' AND occurred_at >= ?""", rs -> {
@@ -186,11 +186,7 @@ public final class CommandBenchmark {
         System.out.printf(Locale.ROOT, "%s %,7d requests in %5.1f s = %,6.0f/s (%d failed); latency p50 %.1f ms, p99 %.1f ms%s%s%n",
                 label, done.get(), elapsed, rate, failed.get(), p50, p99, commits,
                 BenchService.cpuPer(commands ? "command" : "read", cpuBefore, cpuAfter, done.get()));
-        Map<String, Double> threadMs = new TreeMap<>();
-        if (threadsBefore != null && threadsAfter != null) {
-            threadsAfter.ticks().forEach((name, ticks) -> threadMs.put(name,
-                    (ticks - threadsBefore.ticks().getOrDefault(name, 0L)) * 10.0 / Math.max(1, done.get()))); // USER_HZ 100
-        }
+        Map<String, Double> threadMs = BenchService.threadMsPerRequest(threadsBefore, threadsAfter, done.get());
         double jvmMs = cpuBefore == null || done.get() == 0 ? Double.NaN : (cpuAfter[2] - cpuBefore[2]) * 10.0 / done.get();
         double restMs = cpuBefore == null || done.get() == 0 ? Double.NaN
                 : ((cpuAfter[0] - cpuBefore[0]) - (cpuAfter[2] - cpuBefore[2])) * 10.0 / done.get();
@@ -210,9 +206,7 @@ public final class CommandBenchmark {
     }
 
     private static Map<String, Double> threadMs(List<Round> rounds) {
-        Map<String, Double> sums = new TreeMap<>();
-        rounds.forEach(r -> r.threadMs().forEach((name, ms) -> sums.merge(name, ms / rounds.size(), Double::sum)));
-        return sums;
+        return BenchService.meanThreadMs(rounds.stream().map(Round::threadMs).toList());
     }
 
     private static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> figure) {
@@ -220,8 +214,6 @@ public final class CommandBenchmark {
     }
 
     private static double median(double[] figures) {
-        double[] sorted = Arrays.stream(figures).sorted().toArray();
-        int n = sorted.length;
-        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return BenchService.median(figures);
     }
 }
