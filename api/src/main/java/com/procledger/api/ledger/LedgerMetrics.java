@@ -45,13 +45,14 @@ public class LedgerMetrics {
                 commits.record(nanos, TimeUnit.NANOSECONDS);
             });
             var lag = new Lag(ledger);
+            var parkedCounts = new Memo<>(parked::countsByReadModel); // one query per scrape, not one per read model
             for (String readModel : processing.eventProcessors().keySet()) {
                 Gauge.builder("procledger.read_model.lag.events", () -> lag.behind(processing, readModel))
                         .description("Business events in the ledger that the read model has not applied yet "
                                 + "(-1 while its processor is not running)")
                         .tag("read_model", readModel).register(registry);
                 Gauge.builder("procledger.read_model.parked.events",
-                                () -> parked.countsByReadModel().getOrDefault(readModel, 0L))
+                                () -> parkedCounts.get().getOrDefault(readModel, 0L))
                         .description("Events of the read model parked in its dead-letter queue")
                         .tag("read_model", readModel).register(registry);
             }
@@ -66,22 +67,35 @@ public class LedgerMetrics {
         };
     }
 
-    /** The ledger's business head, read at most once a second however many gauges ask. */
-    private static final class Lag {
-        private final LedgerEventStorageEngine ledger;
-        private volatile long head;
+    /** A value read at most once a second however many gauges ask. */
+    private static final class Memo<T> {
+        private final java.util.function.Supplier<T> read;
+        private volatile T value;
         private volatile long readAt;
 
+        Memo(java.util.function.Supplier<T> read) {
+            this.read = read;
+        }
+
+        T get() {
+            long now = System.nanoTime();
+            if (value == null || now - readAt > 1_000_000_000L) {
+                value = read.get();
+                readAt = now;
+            }
+            return value;
+        }
+    }
+
+    /** The ledger's business head, read at most once a second however many gauges ask. */
+    private static final class Lag {
+        private final Memo<Long> head;
+
         Lag(LedgerEventStorageEngine ledger) {
-            this.ledger = ledger;
+            this.head = new Memo<>(() -> ledger.headPosition(LedgerEventStorageEngine.Tracked.BUSINESS));
         }
 
         double behind(EventProcessingConfiguration processing, String readModel) {
-            long now = System.nanoTime();
-            if (now - readAt > 1_000_000_000L) {
-                head = ledger.headPosition(LedgerEventStorageEngine.Tracked.BUSINESS);
-                readAt = now;
-            }
             var processor = processing.eventProcessor(readModel, StreamingEventProcessor.class).orElse(null);
             if (processor == null || !processor.isRunning() || processor.processingStatus().isEmpty()) {
                 return -1;
@@ -90,7 +104,7 @@ public class LedgerMetrics {
             for (var status : processor.processingStatus().values()) {
                 position = Math.min(position, status.getCurrentPosition().orElse(0));
             }
-            return Math.max(0, head - position);
+            return Math.max(0, head.get() - position);
         }
     }
 }
