@@ -9,6 +9,7 @@ import com.procledger.projections.analytics.SpendAnalytics;
 import com.procledger.projections.analytics.SpendAnalytics.SpendStatus;
 import com.procledger.projections.requisition.RequisitionViews;
 import com.procledger.projections.requisition.RequisitionViews.ExportRow;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -117,8 +118,8 @@ public class ExportController {
     }
 
     @GetMapping("/api/tenants/{tenantId}/exports/spend.csv")
-    public ResponseEntity<StreamingResponseBody> spendCsv(@PathVariable UUID tenantId, SpendParameters parameters,
-                                                          Caller caller) {
+    public ResponseEntity<StreamingResponseBody> spendCsv(@PathVariable UUID tenantId,
+                                                          @ParameterObject SpendParameters parameters, Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
         var query = parameters.query();
         StreamingResponseBody body = csvBody(tenantId, SPEND_COLUMNS, csv -> () -> spend.forEachLine(tenantId,
@@ -134,8 +135,8 @@ public class ExportController {
     }
 
     @GetMapping("/api/tenants/{tenantId}/exports/spend.ndjson")
-    public ResponseEntity<StreamingResponseBody> spendNdjson(@PathVariable UUID tenantId, SpendParameters parameters,
-                                                             Caller caller) {
+    public ResponseEntity<StreamingResponseBody> spendNdjson(@PathVariable UUID tenantId,
+                                                             @ParameterObject SpendParameters parameters, Caller caller) {
         caller.requireMemberWithRole(tenantId, Role.FINANCE, Role.ANALYST);
         var query = parameters.query();
         StreamingResponseBody body = ndjsonBody(tenantId, out -> () -> spend.forEachLine(tenantId, query.statuses(),

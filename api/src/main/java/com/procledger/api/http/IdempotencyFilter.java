@@ -43,6 +43,12 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     public static final String LEDGER_KEY = IdempotencyFilter.class.getName() + ".ledgerKey";
     /** Request attribute, present when this request retries one that died: send only what did not commit. */
     public static final String RECOVERING = IdempotencyFilter.class.getName() + ".recovering";
+    /**
+     * POSTs whose answers hold a secret — tokens, a TOTP secret, recovery codes, an API key — which must never be
+     * stored: a kept answer would sit in plaintext in the database and be handed out again. They refuse the header.
+     */
+    private static final java.util.regex.Pattern SECRET_ANSWERS = java.util.regex.Pattern.compile(
+            "/api/auth/.*|/api/me/mfa/.*|/api/tenants/[^/]+/api-keys/?");
     private static final List<String> KEPT_HEADERS = List.of(HttpHeaders.LOCATION, HttpHeaders.ETAG, HttpHeaders.CONTENT_TYPE);
 
     private final com.procledger.infra.idempotency.IdempotencyKeys keys;
@@ -59,6 +65,11 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         this.lease = lease;
     }
 
+    /** Whether a POST to this path answers a secret, and so takes no {@value #HEADER}. */
+    public static boolean answersASecret(String path) {
+        return SECRET_ANSWERS.matcher(path).matches();
+    }
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null;
@@ -68,6 +79,11 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String key = request.getHeader(HEADER);
+        if (answersASecret(request.getRequestURI())) {
+            problems.write(response, HttpStatus.BAD_REQUEST, HEADER + " is not taken here: the answer holds a secret, "
+                    + "which is never stored to be answered again; send the request without it", request.getRequestURI());
+            return;
+        }
         if (key.isBlank() || key.length() > 200 || !key.chars().allMatch(c -> c > 32 && c < 127)) {
             problems.write(response, HttpStatus.BAD_REQUEST,
                     HEADER + " must be 1 to 200 visible ASCII characters", request.getRequestURI());

@@ -35,6 +35,8 @@ public class OpenApiConfiguration {
     static final String DECIMAL = "^-?[0-9]+(\\.[0-9]+)?$";
 
     static {
+        // enums (roles, statuses) as named schemas, not repeated inline: one type in a generated client
+        io.swagger.v3.core.jackson.ModelResolver.enumsAsRef = true;
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class,
                 org.springframework.security.oauth2.jwt.Jwt.class);
         SpringDocUtils.getConfig().replaceWithSchema(java.math.BigDecimal.class,
@@ -48,7 +50,7 @@ public class OpenApiConfiguration {
                 .info(new Info().title("ProcLedger API").version("1")
                         .description("Event-sourced procurement ledger: requisitions, approvals, the audit ledger, "
                                 + "access events, exports and privacy. Errors are application/problem+json.")
-                        .license(new License().name("Proprietary")))
+                        .license(new License().name("Proprietary").identifier("LicenseRef-ProcLedger-Proprietary")))
                 .components(new Components()
                         .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .bearerFormat("JWT").description("An access token from POST /api/auth/token (15 minutes)"))
@@ -71,6 +73,12 @@ public class OpenApiConfiguration {
             operation.setTags(List.of(noun.replaceAll("([a-z])([A-Z])", "$1 $2")));
             return operation;
         };
+    }
+
+    /** Summaries, answers, errors, headers, media types and schema names (OpenApiContract). */
+    @Bean
+    OpenApiCustomizer contract() {
+        return new OpenApiContract();
     }
 
     /** Every operation needs a bearer token or an API key, except the open ones. */

@@ -1,0 +1,688 @@
+package com.procledger.api.http;
+
+import io.swagger.v3.core.converter.AnnotatedType;
+import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.headers.Header;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.BooleanSchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.servers.Server;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * What every operation answers, as the served OpenAPI document states it: springdoc reads paths, parameters and
+ * bodies off the handlers; this table adds what it cannot see there — a summary, the success answers with their
+ * statuses, media types and headers (201 with {@code Location} and {@code ETag}, 202 with its job, 204, streamed
+ * CSV, NDJSON, ZIP and PEM), and the errors, all {@code application/problem+json}.
+ *
+ * <p>Errors follow from what an operation has, as the filters and handlers answer them: 401 and 403 unless it is
+ * open; 400 when it takes a body or parameters; 404 when its path names something; 413 and 415 with a body; 409 and
+ * 422 on a POST (its {@code Idempotency-Key}); 412 with {@code If-Match}; 429 and 503 (with {@code Retry-After})
+ * everywhere. {@link #OPERATIONS} adds the rest (a command's 409, say). {@code OpenApiDocumentHttpTest} fails when
+ * an operation has no row here or a row names no operation.
+ */
+public final class OpenApiContract implements OpenApiCustomizer {
+
+    static final String PROBLEM_JSON = "application/problem+json";
+    static final String JSON = "application/json";
+    static final String CSV = "text/csv";
+    static final String NDJSON = "application/x-ndjson";
+    static final String ZIP = "application/zip";
+    static final String PEM = "application/x-pem-file";
+
+    private static final Map<Integer, String> ERRORS = new TreeMap<>(Map.ofEntries(
+            Map.entry(400, "The request is malformed or a value is invalid"),
+            Map.entry(401, "No valid credentials: missing, expired or revoked token, or unknown API key"),
+            Map.entry(403, "The caller may not do this (role, tenant, MFA)"),
+            Map.entry(404, "No such resource here"),
+            Map.entry(409, "The resource's state does not allow this, another change came first, or the same "
+                    + "Idempotency-Key is still being answered"),
+            Map.entry(412, "If-Match names another version than the current one"),
+            Map.entry(413, "The body is larger than the server accepts"),
+            Map.entry(415, "The body is not application/json"),
+            Map.entry(422, "The Idempotency-Key was used before with another request"),
+            Map.entry(429, "Too many requests (rate limit or sign-in throttle): retry after Retry-After seconds"),
+            Map.entry(503, "The service cannot answer now (database unreachable, writer busy, job queue full): "
+                    + "retry after Retry-After seconds")));
+
+    private static final Map<String, Header> HEADERS = new LinkedHashMap<>();
+
+    static {
+        HEADERS.put("Location", header("Where the created resource (or the job) can be read", null));
+        HEADERS.put("ETag", header("The resource's version, for If-Match and If-None-Match", null));
+        HEADERS.put("Retry-After", header("Seconds to wait before trying again", new IntegerSchema()));
+        HEADERS.put("X-Expected-Rows", header("How many rows or lines the streamed answer holds", new IntegerSchema()));
+        HEADERS.put("X-Ledger-As-Of", header("The ledger_seq the answer stood at (asOf answers)", new IntegerSchema()));
+        HEADERS.put("Content-Disposition", header("The attachment's file name", null));
+        HEADERS.put("Key-Id", header("The id of the current checkpoint-signing key", null));
+        HEADERS.put("Preference-Applied", header("respond-async when Prefer asked for it", null));
+    }
+
+    /** One row per operation, by operationId (see {@link OpenApiConfiguration#namesByFeature()}). */
+    static final Map<String, Op> OPERATIONS = rows(
+            // auth
+            op("token", "Sign in: an access token and a refresh token")
+                    .ok(com.procledger.api.identity.TokenController.TokenResponse.class),
+            op("refreshToken", "Trade a refresh token for a new pair (the old one is revoked)")
+                    .ok(com.procledger.api.identity.TokenController.TokenResponse.class),
+            op("logoutToken", "Sign out: revoke this token and its refresh token").noContent(),
+            op("beginMfa", "Start TOTP enrolment"),
+            op("confirmMfa", "Confirm TOTP enrolment with a code; answers the recovery codes"),
+            // tenants and users
+            op("createTenant", "Create a tenant and its first administrator").created(),
+            op("getTenant", "A tenant: name, currency, approval and security policies"),
+            op("usersTenant", "The tenant's users"),
+            op("addUserTenant", "Add a user to the tenant").created().errors(409),
+            op("changePolicyTenant", "Replace the tenant's approval policy (a new version)"),
+            op("policyVersionsTenant", "Every version of the tenant's approval policy"),
+            op("changeSecurityPolicyTenant", "Set MFA requirements and the idle time-out"),
+            op("deactivateUserAccess", "Deactivate a user: signs them out and refuses them from now on").noContent(),
+            op("revokeUserAccess", "Revoke every token of a user").noContent(),
+            // requisitions
+            op("raiseRequisition", "Raise a requisition (a draft)").created("Location", "ETag"),
+            op("listRequisition", "The tenant's requisitions, a page at a time").headers("X-Ledger-As-Of"),
+            op("getRequisition", "One requisition").headers("ETag", "X-Ledger-As-Of").notModified(),
+            op("submitRequisition", "Submit a draft for approval").headers("ETag").errors(409),
+            op("approveRequisition", "Approve the pending step").headers("ETag").errors(409),
+            op("rejectRequisition", "Reject at the pending step").headers("ETag").errors(409),
+            op("cancelRequisition", "Cancel a requisition").headers("ETag").errors(409),
+            op("historyRequisition", "A requisition's history: every change, by whom and when"),
+            op("inboxApprovalInbox", "Requisitions waiting on a role the caller holds").headers("X-Ledger-As-Of"),
+            // access events and the ledger
+            op("listAccessEvents", "The tenant's access log"),
+            op("eventsLedger", "The tenant's ledger events, one JSON object a line").stream(NDJSON),
+            op("verifyLedger", "Verify the tenant's hash chain and checkpoints"),
+            op("exportLedger", "The tenant's ledger bundle for the offline verifier").stream(ZIP, "Content-Disposition"),
+            op("checkpointLedger", "Sign a checkpoint of the tenant's ledger head (200: the head was signed already)")
+                    .also(201, "A new signed checkpoint"),
+            op("latestLedger", "The tenant's latest signed checkpoint"),
+            op("allLedger", "Every signed checkpoint of the tenant"),
+            op("publicKeyLedger", "The current checkpoint-signing public key (Ed25519, PEM)").stream(PEM, "Key-Id"),
+            op("keysLedger", "Every checkpoint-signing key ever used"),
+            // analytics, exports, investigations
+            op("spendAnalytics", "Spend grouped by department, category, vendor or month").headers("X-Ledger-As-Of"),
+            op("cycleTimesAnalytics", "Approval cycle times per step"),
+            op("workloadAnalytics", "Decisions per approver and what waits on each step"),
+            op("csvExport", "The tenant's requisitions as CSV").stream(CSV, "X-Expected-Rows", "Content-Disposition"),
+            op("ndjsonExport", "The tenant's requisitions as NDJSON").stream(NDJSON, "X-Expected-Rows",
+                    "Content-Disposition"),
+            op("spendCsvExport", "Spend as CSV").stream(CSV, "X-Expected-Rows", "Content-Disposition"),
+            op("spendNdjsonExport", "Spend as NDJSON").stream(NDJSON, "X-Expected-Rows", "Content-Disposition"),
+            op("inTenantInvestigation", "Investigate the tenant's ledger and access log over a time window")
+                    .investigation(),
+            op("acrossTenantsInvestigation", "Investigate every tenant's ledger and access log").investigation(),
+            op("statusInTenantInvestigation", "An investigation job's progress, and its answer once done"),
+            op("statusAcrossTenantsInvestigation", "A cross-tenant investigation job's progress and answer"),
+            op("timelineInTenantInvestigation", "A finished investigation's timeline, streamed")
+                    .timeline().errors(409),
+            op("timelineAcrossTenantsInvestigation", "A finished cross-tenant investigation's timeline, streamed")
+                    .timeline().errors(409),
+            // integration
+            op("createIntegration", "Create an API key (its secret is shown only now)").created(),
+            op("listIntegration", "The tenant's API keys (never their secrets)"),
+            op("revokeIntegration", "Revoke an API key").noContent(),
+            op("putSecretIntegration", "Store a secret, sealed at rest").noContent(),
+            op("deleteSecretIntegration", "Delete a secret").noContent(),
+            op("secretsIntegration", "The tenant's secrets (names only, never values)"),
+            // privacy
+            op("changePasswordPrivacy", "Change one's password (other sessions are signed out)").noContent(),
+            op("ownPersonalData", "Everything held about the caller, as one JSON document").personalData(),
+            op("ofMemberPersonalData", "Everything held about one user, as one JSON document").personalData(),
+            op("erasePrivacy", "Erase a user's personal data (crypto-shredding)").errors(409),
+            op("consentsPrivacy", "The caller's consents in force"),
+            op("changeConsentsPrivacy", "Give or withdraw consent to AI processing"),
+            op("changePrivacySettings", "The tenant's default for AI processing consent"),
+            // operations
+            op("rebuild", "Rebuild a read model from the ledger (a job)").accepted().errors(409),
+            op("statusRebuild", "A read model's rebuild progress"),
+            op("listDeadLetter", "Events the read models parked"),
+            op("retryDeadLetter", "Retry a read model's parked events"));
+
+    /** Query parameters whose values are a closed set. */
+    private static final Map<String, List<String>> PARAMETER_ENUMS = Map.of(
+            "spendAnalytics groupBy", List.of("department", "category", "vendor", "month"),
+            "spendAnalytics status", List.of("APPROVED", "SUBMITTED"),
+            "spendCsvExport status", List.of("APPROVED", "SUBMITTED"),
+            "spendNdjsonExport status", List.of("APPROVED", "SUBMITTED"),
+            "inTenantInvestigation format", List.of("json", "ndjson", "csv"),
+            "acrossTenantsInvestigation format", List.of("json", "ndjson", "csv"),
+            "timelineInTenantInvestigation format", List.of("ndjson", "csv"),
+            "timelineAcrossTenantsInvestigation format", List.of("ndjson", "csv"));
+
+    private static final Map<String, String> PARAMETER_DESCRIPTIONS = Map.of(
+            "asOf", "A ledger_seq, or an ISO-8601 time: the view as it stood then (an event exactly at that time is "
+                    + "not included)",
+            "from", "ISO-8601 time, inclusive",
+            "to", "ISO-8601 time, exclusive",
+            "If-Match", "The ETag of the version this change is meant for",
+            "If-None-Match", "An ETag: 304 when it is still current",
+            "page", "Page number, from 0",
+            "size", "Items per page");
+
+    /** String properties whose values are a closed set (schema name after renaming, property). */
+    private static final Map<String, List<String>> PROPERTY_ENUMS = Map.of(
+            "Consents.source", List.of("USER", "TENANT_DEFAULT"),
+            "AccessLogEntry.outcome", List.of("ALLOWED", "DENIED"),
+            "InvestigationHit.outcome", List.of("ALLOWED", "DENIED"),
+            "Spend.status", List.of("APPROVED", "SUBMITTED"),
+            "Spend.groupBy", List.of("department", "category", "vendor", "month"),
+            "PublishedKey.algorithm", List.of("Ed25519"));
+
+    /** Properties holding roles as plain strings. */
+    private static final Set<String> ROLE_PROPERTIES = Set.of("CycleTime.role", "Waiting.role");
+
+    /** Money, quantities and amounts: decimal strings wherever they appear. */
+    private static final Set<String> DECIMALS = Set.of("quantity", "unitPrice", "total", "amount", "minAmount");
+
+    /** Names for schemas whose own type names say too little; every other schema is named by its type. */
+    private static final Map<String, String> NAMES = Map.ofEntries(
+            Map.entry("TenantController.Created", "Created"),
+            Map.entry("TenantController.TenantResponse", "Tenant"),
+            Map.entry("TenantController.UserResponse", "User"),
+            Map.entry("RequisitionController.Created", "RequisitionCreated"),
+            Map.entry("RequisitionController.History", "RequisitionHistory"),
+            Map.entry("ApiKeys.Created", "ApiKeyCreated"),
+            Map.entry("ApiKeys.KeyInfo", "ApiKey"),
+            Map.entry("TenantSecrets.SecretInfo", "Secret"),
+            Map.entry("Rebuilds.Status", "RebuildStatus"),
+            Map.entry("Rebuilds.State", "RebuildState"),
+            Map.entry("InvestigationJobs.Status", "InvestigationStatus"),
+            Map.entry("InvestigationJobs.State", "InvestigationState"),
+            Map.entry("InvestigationJobs.Timeline", "InvestigationResult"),
+            Map.entry("InvestigationJobs.Affected", "InvestigationAffected"),
+            Map.entry("LedgerSearch.Hit", "InvestigationHit"),
+            Map.entry("ChainVerifier.Report", "VerificationReport"),
+            Map.entry("LedgerExport.CheckpointLine", "Checkpoint"),
+            Map.entry("AccessLog.Entry", "AccessLogEntry"),
+            Map.entry("AccessLog.Page", "AccessLogPage"),
+            Map.entry("RequisitionHistory.Entry", "HistoryEntry"),
+            Map.entry("RequisitionHistory.Change", "HistoryChange"),
+            Map.entry("ParkedEvents.Letter", "DeadLetter"),
+            Map.entry("Mfa.Enrolment", "MfaEnrolment"),
+            Map.entry("ApprovalInbox.InboxItem", "InboxItem"),
+            Map.entry("ApprovalPolicyHistory.PolicyVersion", "PolicyVersion"),
+            Map.entry("Tenants.SecurityPolicy", "SecurityPolicy"),
+            Map.entry("TokenController.TokenResponse", "TokenPair"));
+
+    @Override
+    public void customise(OpenAPI openApi) {
+        openApi.setServers(List.of(new Server().url("/").description("This service")));
+        Components components = openApi.getComponents();
+        components.addSchemas("Problem", problemSchema());
+        components.addSchemas("PersonalDataDocument", personalDataSchema());
+        ERRORS.forEach((status, description) -> components.addResponses(String.valueOf(status), new ApiResponse()
+                .description(description).headers(status == 429 || status == 503
+                        ? Map.of("Retry-After", ref("Retry-After")) : null)
+                .content(new Content().addMediaType(PROBLEM_JSON,
+                        new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem"))))));
+        HEADERS.forEach(components::addHeaders);
+        openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+            Op row = OPERATIONS.get(operation.getOperationId());
+            if (row == null) {
+                return; // OpenApiDocumentHttpTest names it
+            }
+            describe(method, path, operation, row, components);
+        }));
+        rename(openApi);
+        components.getSchemas().forEach((name, schema) -> properties(name, schema));
+        dropUnused(openApi);
+    }
+
+    private static void describe(PathItem.HttpMethod method, String path, Operation operation, Op row,
+                                 Components components) {
+        operation.setSummary(row.summary);
+        List<Parameter> parameters = operation.getParameters() == null ? new ArrayList<>()
+                : new ArrayList<>(operation.getParameters());
+        for (Parameter parameter : parameters) {
+            List<String> values = PARAMETER_ENUMS.get(operation.getOperationId() + " " + parameter.getName());
+            if (values != null) { // a schema of its own: parameters of one object share theirs
+                var closed = new StringSchema()._enum(values);
+                if (parameter.getSchema() != null && parameter.getSchema().getDefault() != null) {
+                    closed.setDefault(parameter.getSchema().getDefault());
+                }
+                parameter.setSchema(closed);
+            }
+            if (parameter.getDescription() == null) {
+                parameter.setDescription(PARAMETER_DESCRIPTIONS.get(parameter.getName()));
+            }
+        }
+        boolean idempotent = method == PathItem.HttpMethod.POST && !IdempotencyFilter.answersASecret(path);
+        if (idempotent) {
+            parameters.add(new Parameter().in("header").name(IdempotencyFilter.HEADER).required(false)
+                    .description("Makes the POST safe to retry: a repeat gets the first answer and changes nothing")
+                    .schema(new StringSchema().maxLength(200)));
+        }
+        if (row.prefer) {
+            parameters.add(new Parameter().in("header").name("Prefer").required(false)
+                    .description("respond-async: answer 202 with the job at once")
+                    .schema(new StringSchema()._enum(List.of("respond-async"))));
+        }
+        operation.setParameters(parameters.isEmpty() ? null : parameters);
+
+        Schema<?> handlerSchema = null;
+        ApiResponses generated = operation.getResponses();
+        if (generated != null && generated.get("200") != null && generated.get("200").getContent() != null) {
+            handlerSchema = generated.get("200").getContent().values().stream().map(MediaType::getSchema)
+                    .filter(s -> s != null).findFirst().orElse(null);
+        }
+        if (handlerSchema != null && handlerSchema.get$ref() != null
+                && handlerSchema.get$ref().endsWith("StreamingResponseBody")) {
+            handlerSchema = null;
+        }
+        var responses = new ApiResponses();
+        for (Answer answer : row.answers) {
+            var response = new ApiResponse().description(answer.description);
+            for (String header : answer.headers) {
+                response.addHeaderObject(header, ref(header));
+            }
+            if (answer.mediaType != null) {
+                Schema<?> schema = answer.type != null ? resolve(answer.type, components)
+                        : answer.schema != null ? answer.schema
+                        : answer.mediaType.equals(JSON) ? handlerSchema : answer.streamSchema();
+                if (schema != null) {
+                    var content = new Content().addMediaType(answer.mediaType, new MediaType().schema(schema));
+                    answer.alsoStreamed.forEach(type -> content.addMediaType(type,
+                            new MediaType().schema(Answer.streamSchema(type))));
+                    response.content(content);
+                }
+            }
+            responses.addApiResponse(String.valueOf(answer.status), response);
+        }
+        Set<Integer> errors = new TreeSet<>(row.errors);
+        errors.addAll(List.of(429, 503));
+        if (!OpenApiConfiguration.OPEN.contains(method.name() + " " + path)) {
+            errors.addAll(List.of(401, 403));
+        } else if (operation.getRequestBody() != null) {
+            errors.add(401); // sign-in and refresh: wrong credentials
+        }
+        if (operation.getRequestBody() != null) {
+            errors.addAll(List.of(400, 413, 415));
+        }
+        if (!parameters.isEmpty()) {
+            errors.add(400);
+        }
+        if (path.contains("{")) {
+            errors.add(404);
+        }
+        if (idempotent) {
+            errors.addAll(List.of(409, 422));
+        }
+        if (parameters.stream().anyMatch(p -> p.getName().equals("If-Match"))) {
+            errors.add(412);
+        }
+        for (int status : errors) {
+            responses.addApiResponse(String.valueOf(status),
+                    new ApiResponse().$ref("#/components/responses/" + status));
+        }
+        operation.setResponses(responses);
+    }
+
+    private static void properties(String schemaName, Schema<?> schema) {
+        if (schema.getProperties() == null) {
+            return;
+        }
+        schema.getProperties().forEach((property, value) -> {
+            String key = schemaName + "." + property;
+            if (DECIMALS.contains(property) && "string".equals(typeOf(value))) {
+                value.setPattern(OpenApiConfiguration.DECIMAL);
+                if (value.getDescription() == null) {
+                    value.setDescription("a decimal number as a string");
+                }
+            }
+            List<String> values = PROPERTY_ENUMS.get(key);
+            if (values != null) {
+                schema.getProperties().put(property, new StringSchema()._enum(values).description(value.getDescription()));
+            }
+            if (ROLE_PROPERTIES.contains(key)) {
+                value.setEnum(null);
+                value.setType(null);
+                value.setTypes(null);
+                value.set$ref("#/components/schemas/Role");
+            }
+        });
+    }
+
+    private static String typeOf(Schema<?> schema) {
+        if (schema.getType() != null) {
+            return schema.getType();
+        }
+        return schema.getTypes() == null || schema.getTypes().size() != 1 ? null : schema.getTypes().iterator().next();
+    }
+
+    // ---- schema names ----
+
+    private static final Pattern PACKAGE = Pattern.compile("(?:[Cc]om|[Oo]rg)\\.(?:[a-z0-9]+\\.)+");
+
+    /** Schemas named by their types, without packages; wrappers after what they wrap ("UserItems"). */
+    static void rename(OpenAPI openApi) {
+        Map<String, Schema> schemas = openApi.getComponents().getSchemas();
+        Map<String, String> names = new HashMap<>();
+        Map<String, Integer> simple = new HashMap<>();
+        Map<String, String> typePaths = new HashMap<>();
+        for (String name : schemas.keySet()) {
+            List<String> types = Arrays.stream(PACKAGE.split(name)).filter(s -> !s.isEmpty()).toList();
+            typePaths.put(name, String.join("|", types));
+            if (types.size() == 1) {
+                String last = types.get(0).substring(types.get(0).lastIndexOf('.') + 1);
+                simple.merge(last, 1, Integer::sum);
+            }
+        }
+        for (String name : schemas.keySet()) {
+            List<String> types = Arrays.asList(typePaths.get(name).split("\\|"));
+            if (types.size() == 1) {
+                names.put(name, single(types.get(0), simple));
+            } else { // a generic wrapper: Items<UserResponse> → UserItems
+                String wrapper = types.get(0).substring(types.get(0).lastIndexOf('.') + 1);
+                String wrapped = single(types.get(types.size() - 1), simple);
+                names.put(name, wrapped + wrapper);
+            }
+        }
+        Set<String> taken = new HashSet<>();
+        for (var entry : new TreeMap<>(names).entrySet()) {
+            if (!taken.add(entry.getValue())) {
+                entry.setValue(entry.getKey().replaceAll("[^A-Za-z0-9]", "")); // never merge two types into one name
+                names.put(entry.getKey(), entry.getValue());
+            }
+        }
+        Map<String, Schema> renamed = new TreeMap<>();
+        schemas.forEach((name, schema) -> renamed.put(names.getOrDefault(name, name), schema));
+        openApi.getComponents().setSchemas(new LinkedHashMap<>(renamed));
+        Consumer<Schema<?>> fix = schema -> {
+            String ref = schema.get$ref();
+            if (ref != null && ref.startsWith("#/components/schemas/")) {
+                String target = ref.substring("#/components/schemas/".length());
+                if (names.containsKey(target)) {
+                    schema.set$ref("#/components/schemas/" + names.get(target));
+                }
+            }
+        };
+        walk(openApi, fix);
+    }
+
+    private static String single(String typePath, Map<String, Integer> simple) {
+        String named = NAMES.get(typePath);
+        if (named != null) {
+            return named;
+        }
+        String last = typePath.substring(typePath.lastIndexOf('.') + 1);
+        if (simple.getOrDefault(last, 0) == 1) {
+            return last;
+        }
+        return typePath.replace("Controller.", "").replace(".", "");
+    }
+
+    /** Every schema of the document, nested ones too. */
+    static void walk(OpenAPI openApi, Consumer<Schema<?>> visit) {
+        var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<Schema<?>, Boolean>());
+        Consumer<Schema<?>>[] deep = new Consumer[1];
+        deep[0] = schema -> {
+            if (schema == null || !seen.add(schema)) {
+                return;
+            }
+            visit.accept(schema);
+            if (schema.getProperties() != null) {
+                schema.getProperties().values().forEach(s -> deep[0].accept(s));
+            }
+            deep[0].accept(schema.getItems());
+            if (schema.getAdditionalProperties() instanceof Schema<?> more) {
+                deep[0].accept(more);
+            }
+            for (List<Schema> group : Arrays.asList(schema.getAllOf(), schema.getAnyOf(), schema.getOneOf())) {
+                if (group != null) {
+                    group.forEach(s -> deep[0].accept(s));
+                }
+            }
+        };
+        Consumer<Content> contents = content -> {
+            if (content != null) {
+                content.values().forEach(media -> deep[0].accept(media.getSchema()));
+            }
+        };
+        Components components = openApi.getComponents();
+        components.getSchemas().values().forEach(s -> deep[0].accept(s));
+        if (components.getResponses() != null) {
+            components.getResponses().values().forEach(r -> contents.accept(r.getContent()));
+        }
+        openApi.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
+            if (operation.getParameters() != null) {
+                operation.getParameters().forEach(p -> deep[0].accept(p.getSchema()));
+            }
+            if (operation.getRequestBody() != null) {
+                contents.accept(operation.getRequestBody().getContent());
+            }
+            if (operation.getResponses() != null) {
+                operation.getResponses().values().forEach(r -> contents.accept(r.getContent()));
+            }
+        }));
+    }
+
+    /** Schemas nothing refers to any more (the streaming body type, say) are left out. */
+    private static void dropUnused(OpenAPI openApi) {
+        while (true) {
+            Set<String> used = new HashSet<>();
+            var schemas = openApi.getComponents().getSchemas();
+            // references from paths and from the schemas that are themselves used
+            OpenAPI probe = new OpenAPI().paths(openApi.getPaths()).components(new Components()
+                    .schemas(Map.of()).responses(openApi.getComponents().getResponses()));
+            walk(probe, s -> collect(s, used));
+            Set<String> reachable = new HashSet<>();
+            java.util.Deque<String> queue = new java.util.ArrayDeque<>(used);
+            while (!queue.isEmpty()) {
+                String name = queue.pop();
+                if (reachable.add(name) && schemas.get(name) != null) {
+                    Set<String> inner = new HashSet<>();
+                    OpenAPI one = new OpenAPI().paths(new io.swagger.v3.oas.models.Paths())
+                            .components(new Components().schemas(Map.of(name, schemas.get(name))));
+                    walk(one, s -> collect(s, inner));
+                    queue.addAll(inner);
+                }
+            }
+            Set<String> unused = schemas.keySet().stream().filter(n -> !reachable.contains(n))
+                    .collect(Collectors.toSet());
+            if (unused.isEmpty()) {
+                return;
+            }
+            unused.forEach(schemas::remove);
+        }
+    }
+
+    private static void collect(Schema<?> schema, Set<String> into) {
+        if (schema.get$ref() != null && schema.get$ref().startsWith("#/components/schemas/")) {
+            into.add(schema.get$ref().substring("#/components/schemas/".length()));
+        }
+    }
+
+    // ---- building blocks ----
+
+    private static Header header(String description, Schema<?> schema) {
+        return new Header().description(description).schema(schema == null ? new StringSchema() : schema);
+    }
+
+    private static Header ref(String header) {
+        return new Header().$ref("#/components/headers/" + header);
+    }
+
+    private static Schema<?> problemSchema() {
+        return new ObjectSchema().description("RFC 9457 problem details; never a stack trace or internal names")
+                .addProperty("type", new StringSchema().format("uri-reference"))
+                .addProperty("title", new StringSchema())
+                .addProperty("status", new IntegerSchema())
+                .addProperty("detail", new StringSchema())
+                .addProperty("instance", new StringSchema().format("uri-reference"))
+                .additionalProperties(true);
+    }
+
+    static Op op(String operationId, String summary) {
+        return new Op(operationId, summary);
+    }
+
+    private static Map<String, Op> rows(Op... rows) {
+        Map<String, Op> map = new LinkedHashMap<>();
+        for (Op row : rows) {
+            if (map.put(row.operationId, row) != null) {
+                throw new IllegalStateException("two rows for " + row.operationId);
+            }
+        }
+        return map;
+    }
+
+    /** A success answer: its status, media type (JSON: the handler's schema unless a type is named) and headers. */
+    record Answer(int status, String description, String mediaType, Class<?> type, Schema<?> schema,
+                  List<String> headers, List<String> alsoStreamed) {
+
+        Answer(int status, String description, String mediaType, Class<?> type, Schema<?> schema,
+               List<String> headers) {
+            this(status, description, mediaType, type, schema, headers, List.of());
+        }
+
+        Schema<?> streamSchema() {
+            return streamSchema(mediaType);
+        }
+
+        /** A file to a client (a download: what clients generate for binary strings), of its media type. */
+        static Schema<?> streamSchema(String mediaType) {
+            return new StringSchema().format("binary");
+        }
+    }
+
+    /** One operation's row. */
+    static final class Op {
+        final String operationId;
+        final String summary;
+        List<Answer> answers = new ArrayList<>(List.of(new Answer(200, "OK", JSON, null, null, List.of())));
+        final Set<Integer> errors = new TreeSet<>();
+        boolean prefer;
+
+        Op(String operationId, String summary) {
+            this.operationId = operationId;
+            this.summary = summary;
+        }
+
+        Op ok(Class<?> type) {
+            answers = List.of(new Answer(200, "OK", JSON, type, null, List.of()));
+            return this;
+        }
+
+        Op created(String... headers) {
+            answers = List.of(new Answer(201, "Created", JSON, null, null, List.of(headers)));
+            return this;
+        }
+
+        Op also(int status, String description) {
+            answers = new ArrayList<>(answers);
+            answers.add(new Answer(status, description, JSON, null, null, List.of()));
+            return this;
+        }
+
+        Op noContent() {
+            answers = List.of(new Answer(204, "Done; no body", null, null, null, List.of()));
+            return this;
+        }
+
+        Op notModified() {
+            answers = new ArrayList<>(answers);
+            answers.add(new Answer(304, "Not modified: If-None-Match names the current version", null, null, null,
+                    List.of("ETag")));
+            return this;
+        }
+
+        Op headers(String... headers) {
+            Answer first = answers.get(0);
+            answers = new ArrayList<>(answers);
+            answers.set(0, new Answer(first.status, first.description, first.mediaType, first.type, first.schema,
+                    List.of(headers)));
+            return this;
+        }
+
+        Op stream(String mediaType, String... headers) {
+            answers = List.of(new Answer(200, "OK, streamed", mediaType, null, null, List.of(headers)));
+            return this;
+        }
+
+        Op accepted() {
+            answers = List.of(new Answer(202, "Accepted: a job; its progress at Location", JSON, null, null,
+                    List.of("Location")));
+            return this;
+        }
+
+        Op investigation() {
+            prefer = true;
+            answers = List.of(
+                    new Answer(200, "Done within the answer time: the result (format=json), or the timeline "
+                            + "streamed (format=ndjson or csv)", JSON,
+                            com.procledger.api.investigation.InvestigationJobs.Timeline.class, null,
+                            List.of("X-Expected-Rows", "Content-Disposition"), List.of(NDJSON, CSV)),
+                    new Answer(202, "Still running (or Prefer: respond-async): the job, to poll at Location", JSON,
+                            com.procledger.api.investigation.InvestigationJobs.Status.class, null,
+                            List.of("Location", "Preference-Applied")));
+            return this;
+        }
+
+        Op timeline() {
+            answers = List.of(new Answer(200, "The timeline: NDJSON, or CSV with a header row", NDJSON, null, null,
+                    List.of("X-Expected-Rows", "Content-Disposition"), List.of(CSV)));
+            return this;
+        }
+
+        Op personalData() {
+            answers = List.of(new Answer(200, "One JSON document, streamed (docs/privacy.md)", JSON, null,
+                    new Schema<>().$ref("#/components/schemas/PersonalDataDocument"), List.of("Content-Disposition")));
+            return this;
+        }
+
+        Op errors(int... statuses) {
+            Arrays.stream(statuses).forEach(errors::add);
+            return this;
+        }
+    }
+
+    /** A type's schema as a reference; it and the schemas it refers to join the components. */
+    private static Schema<?> resolve(Class<?> type, Components components) {
+        var resolved = ModelConverters.getInstance().readAllAsResolvedSchema(new AnnotatedType(type).resolveAsRef(true));
+        if (resolved.referencedSchemas != null) {
+            resolved.referencedSchemas.forEach((name, schema) -> {
+                if (components.getSchemas() == null || !components.getSchemas().containsKey(name)) {
+                    components.addSchemas(name, schema);
+                }
+            });
+        }
+        return resolved.schema;
+    }
+
+    private static Schema<?> personalDataSchema() {
+        Schema<?> item = new ObjectSchema().additionalProperties(true);
+        return new ObjectSchema().description("Everything held about one person")
+                .addProperty("exportedAt", new StringSchema().format("date-time"))
+                .addProperty("profile", new ObjectSchema().additionalProperties(true))
+                .addProperty("consents", new ObjectSchema().additionalProperties(true))
+                .addProperty("events", new ArraySchema().items(item))
+                .addProperty("accessEvents", new ArraySchema().items(item))
+                .addProperty("complete", new BooleanSchema());
+    }
+}
