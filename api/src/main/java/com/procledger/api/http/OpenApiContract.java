@@ -1,7 +1,5 @@
 package com.procledger.api.http;
 
-import io.swagger.v3.core.converter.AnnotatedType;
-import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -87,10 +85,8 @@ public final class OpenApiContract implements OpenApiCustomizer {
     /** One row per operation, by operationId (see {@link OpenApiConfiguration#namesByFeature()}). */
     static final Map<String, Op> OPERATIONS = rows(
             // auth
-            op("token", "Sign in: an access token and a refresh token")
-                    .ok(com.procledger.api.identity.TokenController.TokenResponse.class),
-            op("refreshToken", "Trade a refresh token for a new pair (the old one is revoked)")
-                    .ok(com.procledger.api.identity.TokenController.TokenResponse.class),
+            op("token", "Sign in: an access token and a refresh token"),
+            op("refreshToken", "Trade a refresh token for a new pair (the old one is revoked)"),
             op("logoutToken", "Sign out: revoke this token and its refresh token").noContent(),
             op("beginMfa", "Start TOTP enrolment"),
             op("confirmMfa", "Confirm TOTP enrolment with a code; answers the recovery codes"),
@@ -192,7 +188,17 @@ public final class OpenApiContract implements OpenApiCustomizer {
             "InvestigationHit.outcome", List.of("ALLOWED", "DENIED"),
             "Spend.status", List.of("APPROVED", "SUBMITTED"),
             "Spend.groupBy", List.of("department", "category", "vendor", "month"),
-            "PublishedKey.algorithm", List.of("Ed25519"));
+            "PublishedKey.algorithm", List.of("Ed25519"),
+            "TokenPair.token_type", List.of("Bearer"));
+
+    /** String properties holding times (ISO-8601 instants) or durations (ISO-8601, PT1H30M). */
+    private static final Map<String, String> PROPERTY_FORMATS = Map.of(
+            "Checkpoint.signedAt", "date-time",
+            "PublishedKey.validFrom", "date-time",
+            "PublishedKey.validUntil", "date-time",
+            "CycleTime.p50", "duration",
+            "CycleTime.p90", "duration",
+            "Approver.p50", "duration");
 
     /** Properties holding roles as plain strings. */
     private static final Set<String> ROLE_PROPERTIES = Set.of("CycleTime.role", "Waiting.role");
@@ -285,15 +291,18 @@ public final class OpenApiContract implements OpenApiCustomizer {
         }
         operation.setParameters(parameters.isEmpty() ? null : parameters);
 
-        Schema<?> handlerSchema = null;
+        // what springdoc read off the handler: its return type, or its @ApiResponse where that says more
+        Map<String, Schema<?>> handlerSchemas = new HashMap<>();
         ApiResponses generated = operation.getResponses();
-        if (generated != null && generated.get("200") != null && generated.get("200").getContent() != null) {
-            handlerSchema = generated.get("200").getContent().values().stream().map(MediaType::getSchema)
-                    .filter(s -> s != null).findFirst().orElse(null);
-        }
-        if (handlerSchema != null && handlerSchema.get$ref() != null
-                && handlerSchema.get$ref().endsWith("StreamingResponseBody")) {
-            handlerSchema = null;
+        if (generated != null) {
+            generated.forEach((status, response) -> {
+                if (response.getContent() != null) {
+                    response.getContent().values().stream().map(MediaType::getSchema)
+                            .filter(s -> s != null && (s.get$ref() == null
+                                    || !s.get$ref().endsWith("StreamingResponseBody")))
+                            .findFirst().ifPresent(s -> handlerSchemas.put(status, s));
+                }
+            });
         }
         var responses = new ApiResponses();
         for (Answer answer : row.answers) {
@@ -302,9 +311,9 @@ public final class OpenApiContract implements OpenApiCustomizer {
                 response.addHeaderObject(header, ref(header));
             }
             if (answer.mediaType != null) {
-                Schema<?> schema = answer.type != null ? resolve(answer.type, components)
-                        : answer.schema != null ? answer.schema
-                        : answer.mediaType.equals(JSON) ? handlerSchema : answer.streamSchema();
+                Schema<?> schema = answer.schema != null ? answer.schema
+                        : !answer.mediaType.equals(JSON) ? answer.streamSchema()
+                        : handlerSchemas.getOrDefault(String.valueOf(answer.status), handlerSchemas.get("200"));
                 if (schema != null) {
                     var content = new Content().addMediaType(answer.mediaType, new MediaType().schema(schema));
                     answer.alsoStreamed.forEach(type -> content.addMediaType(type,
@@ -358,6 +367,17 @@ public final class OpenApiContract implements OpenApiCustomizer {
             List<String> values = PROPERTY_ENUMS.get(key);
             if (values != null) {
                 schema.getProperties().put(property, new StringSchema()._enum(values).description(value.getDescription()));
+            }
+            if (value.getPattern() != null && !value.getPattern().startsWith("^")) {
+                // Bean Validation's @Pattern matches the whole value; a JSON Schema pattern any part of it
+                value.setPattern("^(?:" + value.getPattern() + ")$");
+            }
+            if (PROPERTY_FORMATS.containsKey(key)) {
+                value.setFormat(PROPERTY_FORMATS.get(key));
+            }
+            if (property.equals("currency") && "string".equals(typeOf(value)) && value.getPattern() == null) {
+                value.setPattern("^[A-Z]{3}$");
+                value.setDescription("ISO 4217 currency code");
             }
             if (ROLE_PROPERTIES.contains(key)) {
                 value.setEnum(null);
@@ -553,12 +573,12 @@ public final class OpenApiContract implements OpenApiCustomizer {
     }
 
     /** A success answer: its status, media type (JSON: the handler's schema unless a type is named) and headers. */
-    record Answer(int status, String description, String mediaType, Class<?> type, Schema<?> schema,
+    record Answer(int status, String description, String mediaType, Schema<?> schema,
                   List<String> headers, List<String> alsoStreamed) {
 
-        Answer(int status, String description, String mediaType, Class<?> type, Schema<?> schema,
+        Answer(int status, String description, String mediaType, Schema<?> schema,
                List<String> headers) {
-            this(status, description, mediaType, type, schema, headers, List.of());
+            this(status, description, mediaType, schema, headers, List.of());
         }
 
         Schema<?> streamSchema() {
@@ -575,7 +595,7 @@ public final class OpenApiContract implements OpenApiCustomizer {
     static final class Op {
         final String operationId;
         final String summary;
-        List<Answer> answers = new ArrayList<>(List.of(new Answer(200, "OK", JSON, null, null, List.of())));
+        List<Answer> answers = new ArrayList<>(List.of(new Answer(200, "OK", JSON, null, List.of())));
         final Set<Integer> errors = new TreeSet<>();
         boolean prefer;
 
@@ -584,30 +604,25 @@ public final class OpenApiContract implements OpenApiCustomizer {
             this.summary = summary;
         }
 
-        Op ok(Class<?> type) {
-            answers = List.of(new Answer(200, "OK", JSON, type, null, List.of()));
-            return this;
-        }
-
         Op created(String... headers) {
-            answers = List.of(new Answer(201, "Created", JSON, null, null, List.of(headers)));
+            answers = List.of(new Answer(201, "Created", JSON, null, List.of(headers)));
             return this;
         }
 
         Op also(int status, String description) {
             answers = new ArrayList<>(answers);
-            answers.add(new Answer(status, description, JSON, null, null, List.of()));
+            answers.add(new Answer(status, description, JSON, null, List.of()));
             return this;
         }
 
         Op noContent() {
-            answers = List.of(new Answer(204, "Done; no body", null, null, null, List.of()));
+            answers = List.of(new Answer(204, "Done; no body", null, null, List.of()));
             return this;
         }
 
         Op notModified() {
             answers = new ArrayList<>(answers);
-            answers.add(new Answer(304, "Not modified: If-None-Match names the current version", null, null, null,
+            answers.add(new Answer(304, "Not modified: If-None-Match names the current version", null, null,
                     List.of("ETag")));
             return this;
         }
@@ -615,18 +630,18 @@ public final class OpenApiContract implements OpenApiCustomizer {
         Op headers(String... headers) {
             Answer first = answers.get(0);
             answers = new ArrayList<>(answers);
-            answers.set(0, new Answer(first.status, first.description, first.mediaType, first.type, first.schema,
+            answers.set(0, new Answer(first.status, first.description, first.mediaType, first.schema,
                     List.of(headers)));
             return this;
         }
 
         Op stream(String mediaType, String... headers) {
-            answers = List.of(new Answer(200, "OK, streamed", mediaType, null, null, List.of(headers)));
+            answers = List.of(new Answer(200, "OK, streamed", mediaType, null, List.of(headers)));
             return this;
         }
 
         Op accepted() {
-            answers = List.of(new Answer(202, "Accepted: a job; its progress at Location", JSON, null, null,
+            answers = List.of(new Answer(202, "Accepted: a job; its progress at Location", JSON, null,
                     List.of("Location")));
             return this;
         }
@@ -635,23 +650,21 @@ public final class OpenApiContract implements OpenApiCustomizer {
             prefer = true;
             answers = List.of(
                     new Answer(200, "Done within the answer time: the result (format=json), or the timeline "
-                            + "streamed (format=ndjson or csv)", JSON,
-                            com.procledger.api.investigation.InvestigationJobs.Timeline.class, null,
+                            + "streamed (format=ndjson or csv)", JSON, null,
                             List.of("X-Expected-Rows", "Content-Disposition"), List.of(NDJSON, CSV)),
                     new Answer(202, "Still running (or Prefer: respond-async): the job, to poll at Location", JSON,
-                            com.procledger.api.investigation.InvestigationJobs.Status.class, null,
-                            List.of("Location", "Preference-Applied")));
+                            null, List.of("Location", "Preference-Applied")));
             return this;
         }
 
         Op timeline() {
-            answers = List.of(new Answer(200, "The timeline: NDJSON, or CSV with a header row", NDJSON, null, null,
+            answers = List.of(new Answer(200, "The timeline: NDJSON, or CSV with a header row", NDJSON, null,
                     List.of("X-Expected-Rows", "Content-Disposition"), List.of(CSV)));
             return this;
         }
 
         Op personalData() {
-            answers = List.of(new Answer(200, "One JSON document, streamed (docs/privacy.md)", JSON, null,
+            answers = List.of(new Answer(200, "One JSON document, streamed (docs/privacy.md)", JSON,
                     new Schema<>().$ref("#/components/schemas/PersonalDataDocument"), List.of("Content-Disposition")));
             return this;
         }
@@ -660,19 +673,6 @@ public final class OpenApiContract implements OpenApiCustomizer {
             Arrays.stream(statuses).forEach(errors::add);
             return this;
         }
-    }
-
-    /** A type's schema as a reference; it and the schemas it refers to join the components. */
-    private static Schema<?> resolve(Class<?> type, Components components) {
-        var resolved = ModelConverters.getInstance().readAllAsResolvedSchema(new AnnotatedType(type).resolveAsRef(true));
-        if (resolved.referencedSchemas != null) {
-            resolved.referencedSchemas.forEach((name, schema) -> {
-                if (components.getSchemas() == null || !components.getSchemas().containsKey(name)) {
-                    components.addSchemas(name, schema);
-                }
-            });
-        }
-        return resolved.schema;
     }
 
     private static Schema<?> personalDataSchema() {

@@ -81,6 +81,8 @@ public class TokenController {
     }
 
     @PostMapping("/token")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations
+            .media.Content(schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = TokenResponse.class)))
     public ResponseEntity<?> token(@Valid @RequestBody TokenRequest request, HttpServletRequest http) {
         String email = request.email().strip();
         List<UserAccounts.UserAccount> candidates = request.tenantId() != null
@@ -169,6 +171,8 @@ public class TokenController {
 
     /** A new pair for a refresh token, which is thereby used up; a reused one revokes its whole family. */
     @PostMapping("/refresh")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @io.swagger.v3.oas.annotations
+            .media.Content(schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = TokenResponse.class)))
     public ResponseEntity<?> refresh(@Valid @RequestBody RefreshRequest request, HttpServletRequest http) {
         var access = AccessContext.of(http);
         try {

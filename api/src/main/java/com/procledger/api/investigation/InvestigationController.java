@@ -12,6 +12,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -76,6 +78,10 @@ public class InvestigationController {
     }
 
     @PostMapping("/api/tenants/{tenantId}/investigations")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @Content(
+            schema = @Schema(implementation = InvestigationJobs.Timeline.class)))
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "202", content = @Content(
+            schema = @Schema(implementation = InvestigationJobs.Status.class)))
     public ResponseEntity<StreamingResponseBody> inTenant(@PathVariable UUID tenantId, @Valid @RequestBody InvestigationRequest request,
                                       @RequestParam(defaultValue = "json") String format, Caller caller,
                                       HttpServletRequest http) {
@@ -87,6 +93,10 @@ public class InvestigationController {
     }
 
     @PostMapping("/api/investigations")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", content = @Content(
+            schema = @Schema(implementation = InvestigationJobs.Timeline.class)))
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "202", content = @Content(
+            schema = @Schema(implementation = InvestigationJobs.Status.class)))
     public ResponseEntity<StreamingResponseBody> acrossTenants(@Valid @RequestBody InvestigationRequest request,
                                            @RequestParam(defaultValue = "json") String format, Caller caller,
                                            HttpServletRequest http) {

@@ -53,7 +53,7 @@ class GeneratedClientHttpTest extends HttpTestSupport {
 
     private String signIn(String email, String password) throws ApiException {
         var pair = new TokenApi(client(null)).token(new TokenRequest().email(email).password(password));
-        assertThat(pair.getTokenType()).isEqualTo("Bearer");
+        assertThat(pair.getTokenType()).isEqualTo(com.procledger.client.model.TokenPair.TokenTypeEnum.BEARER);
         assertThat(pair.getExpiresIn()).isPositive();
         return pair.getAccessToken();
     }
