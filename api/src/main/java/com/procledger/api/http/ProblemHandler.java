@@ -93,7 +93,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                         + "shortly (with the same Idempotency-Key, it is not applied twice)", Duration.ofSeconds(1)), request);
             }
         }
-        if (DatabaseOutage.isCause(e)) {
+        if (DatabaseOutage.isCause(e) || (DatabaseOutage.seenJustNow() && touchedTheDatabase(e))) {
+            // a request in flight when the database went away fails in more shapes than a driver's connection
+            // errors (a rollback on a dead connection, say): within the outage it is the outage, not a bug
             DatabaseOutage.noted(e);
             return unavailable(new Unavailable("the service cannot reach its database right now; try again shortly",
                     DatabaseOutage.RETRY_AFTER), request);
@@ -104,6 +106,17 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 "something went wrong on our side; quote incident " + incident + " when reporting it", request);
         ((ProblemDetail) response.getBody()).setProperty("incident", incident);
         return response;
+    }
+
+    private static boolean touchedTheDatabase(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException || t instanceof org.springframework.dao.DataAccessException
+                    || t instanceof org.springframework.transaction.TransactionException
+                    || t instanceof org.axonframework.eventsourcing.eventstore.EventStoreException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ResponseEntity<Object> handle(Exception cause, WebRequest request) throws Exception {

@@ -66,6 +66,9 @@ class OpenApiDocumentHttpTest extends HttpTestSupport {
         Set<String> shapes = new HashSet<>();
         doc.get("paths").properties().forEach(path -> {
             String p = path.getKey();
+            if (p.contains("?")) {
+                problems.add("path-not-include-query: " + p);
+            }
             if (p.length() > 1 && p.endsWith("/")) {
                 problems.add("no-path-trailing-slash: " + p);
             }
@@ -119,6 +122,12 @@ class OpenApiDocumentHttpTest extends HttpTestSupport {
                 }
             });
         });
+        doc.get("components").properties().forEach(kind -> kind.getValue().propertyNames().forEach(name -> {
+            if (!name.matches("[a-zA-Z0-9.\\-_]+")) {
+                problems.add("spec-components-invalid-map-name: " + kind.getKey() + " " + name);
+            }
+        }));
+        enumTypes(doc, "", problems);
         // no-unresolved-refs, and no-unused-components for schemas
         Set<String> refs = new HashSet<>();
         collectRefs(doc, refs);
@@ -133,6 +142,30 @@ class OpenApiDocumentHttpTest extends HttpTestSupport {
             }
         });
         assertThat(problems).isEmpty();
+    }
+
+    /** no-enum-type-mismatch: every value of a string enum is a string, of an integer enum an integer. */
+    private static void enumTypes(JsonNode node, String at, List<String> problems) {
+        if (node.isObject()) {
+            if (node.has("enum") && node.path("type").isString()) {
+                String type = node.path("type").asString();
+                for (JsonNode value : node.get("enum")) {
+                    boolean fits = switch (type) {
+                        case "string" -> value.isString();
+                        case "integer" -> value.isIntegralNumber();
+                        case "number" -> value.isNumber();
+                        case "boolean" -> value.isBoolean();
+                        default -> true;
+                    };
+                    if (!fits) {
+                        problems.add("no-enum-type-mismatch: " + at + " " + value);
+                    }
+                }
+            }
+            node.properties().forEach(e -> enumTypes(e.getValue(), at + "/" + e.getKey(), problems));
+        } else if (node.isArray()) {
+            node.forEach(child -> enumTypes(child, at, problems));
+        }
     }
 
     private static void collectRefs(JsonNode node, Set<String> into) {
