@@ -59,6 +59,7 @@ public final class OpenApiContract implements OpenApiCustomizer {
             Map.entry(401, "No valid credentials: missing, expired or revoked token, or unknown API key"),
             Map.entry(403, "The caller may not do this (role, tenant, MFA)"),
             Map.entry(404, "No such resource here"),
+            Map.entry(406, "None of the media types the Accept header names can be answered"),
             Map.entry(409, "The resource's state does not allow this, another change came first, or the same "
                     + "Idempotency-Key is still being answered"),
             Map.entry(412, "If-Match names another version than the current one"),
@@ -258,6 +259,12 @@ public final class OpenApiContract implements OpenApiCustomizer {
         rename(openApi);
         components.getSchemas().forEach((name, schema) -> properties(name, schema));
         dropUnused(openApi);
+        Set<String> requests = requestSchemas(openApi);
+        components.getSchemas().forEach((name, schema) -> {
+            if (!requests.contains(name)) {
+                nullable(schema);
+            }
+        });
     }
 
     private static void describe(PathItem.HttpMethod method, String path, Operation operation, Op row,
@@ -325,6 +332,9 @@ public final class OpenApiContract implements OpenApiCustomizer {
         }
         Set<Integer> errors = new TreeSet<>(row.errors);
         errors.addAll(List.of(429, 503));
+        if (responses.values().stream().anyMatch(r -> r.getContent() != null)) {
+            errors.add(406);
+        }
         if (!OpenApiConfiguration.OPEN.contains(method.name() + " " + path)) {
             errors.addAll(List.of(401, 403));
         } else if (operation.getRequestBody() != null) {
@@ -386,6 +396,67 @@ public final class OpenApiContract implements OpenApiCustomizer {
                 value.set$ref("#/components/schemas/Role");
             }
         });
+    }
+
+    /**
+     * Answers carry {@code null} for what is not there (a requisition without {@code neededBy}, a key never used):
+     * every property of an answer's schema that is not required may be null. Request bodies are left as they are:
+     * there a missing value is left out, and null for a number is refused.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void nullable(Schema<?> schema) {
+        if (schema.getProperties() == null) {
+            return;
+        }
+        List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
+        Map<String, Schema> properties = (Map) schema.getProperties();
+        properties.replaceAll((property, value) -> {
+            if (required.contains(property)) {
+                return value;
+            }
+            if (value.get$ref() != null) {
+                return new Schema<>().anyOf(List.of(value, new Schema<>().types(Set.of("null"))));
+            }
+            String type = typeOf(value);
+            if (type == null) {
+                return value;
+            }
+            Schema copy = io.swagger.v3.core.util.Json31.mapper().convertValue(value, Schema.class);
+            copy.setType(null);
+            copy.setTypes(new java.util.LinkedHashSet<>(List.of(type, "null")));
+            if (copy.getEnum() != null) {
+                List<Object> values = new ArrayList<>(copy.getEnum());
+                values.add(null);
+                copy.setEnum(values);
+            }
+            return copy;
+        });
+    }
+
+    /** The schemas request bodies use, with those they refer to. */
+    private static Set<String> requestSchemas(OpenAPI openApi) {
+        Set<String> direct = new HashSet<>();
+        openApi.getPaths().values().forEach(item -> item.readOperations().forEach(operation -> {
+            if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+                OpenAPI only = new OpenAPI().paths(new io.swagger.v3.oas.models.Paths().addPathItem("/", new PathItem()
+                        .post(new Operation().requestBody(operation.getRequestBody())))).components(new Components());
+                walk(only, s -> collect(s, direct));
+            }
+        }));
+        Set<String> all = new HashSet<>();
+        java.util.Deque<String> queue = new java.util.ArrayDeque<>(direct);
+        var schemas = openApi.getComponents().getSchemas();
+        while (!queue.isEmpty()) {
+            String name = queue.pop();
+            if (all.add(name) && schemas.get(name) != null) {
+                OpenAPI one = new OpenAPI().paths(new io.swagger.v3.oas.models.Paths())
+                        .components(new Components().schemas(Map.of(name, schemas.get(name))));
+                Set<String> inner = new HashSet<>();
+                walk(one, x -> collect(x, inner));
+                queue.addAll(inner);
+            }
+        }
+        return all;
     }
 
     private static String typeOf(Schema<?> schema) {
@@ -485,7 +556,9 @@ public final class OpenApiContract implements OpenApiCustomizer {
             }
         };
         Components components = openApi.getComponents();
-        components.getSchemas().values().forEach(s -> deep[0].accept(s));
+        if (components.getSchemas() != null) {
+            components.getSchemas().values().forEach(s -> deep[0].accept(s));
+        }
         if (components.getResponses() != null) {
             components.getResponses().values().forEach(r -> contents.accept(r.getContent()));
         }
