@@ -89,8 +89,8 @@ public final class OpenApiContract implements OpenApiCustomizer {
             op("token", "Sign in: an access token and a refresh token"),
             op("refreshToken", "Trade a refresh token for a new pair (the old one is revoked)"),
             op("logoutToken", "Sign out: revoke this token and its refresh token").noContent(),
-            op("beginMfa", "Start TOTP enrolment"),
-            op("confirmMfa", "Confirm TOTP enrolment with a code; answers the recovery codes"),
+            op("beginMfa", "Start TOTP enrolment").errors(409),
+            op("confirmMfa", "Confirm TOTP enrolment with a code; answers the recovery codes").errors(409),
             // tenants and users
             op("createTenant", "Create a tenant and its first administrator").created(),
             op("getTenant", "A tenant: name, currency, approval and security policies"),

@@ -165,6 +165,7 @@ class AnswersFollowTheContractHttpTest extends HttpTestSupport {
         check("GET", "/api/me/consents", tenant.requester);
         check("PUT", "/api/me/consents", tenant.requester, Map.of("aiProcessing", true));
         check("GET", "/api/me/personal-data", tenant.requester);
+        check("POST", "/api/me/mfa/totp/confirm", tenant.approver, Map.of("code", "123456")); // not begun: 409
         check("POST", "/api/me/mfa/totp", tenant.finance);
         check("GET", "/api/admin/dead-letters", operatorToken);
         check("GET", "/api/admin/projections/requisitions", operatorToken);
