@@ -254,7 +254,7 @@ public final class OpenApiContract implements OpenApiCustomizer {
             if (row == null) {
                 return; // OpenApiDocumentHttpTest names it
             }
-            describe(method, path, operation, row, components);
+            describe(method, path, operation, row);
         }));
         rename(openApi);
         components.getSchemas().forEach((name, schema) -> properties(name, schema));
@@ -267,8 +267,7 @@ public final class OpenApiContract implements OpenApiCustomizer {
         });
     }
 
-    private static void describe(PathItem.HttpMethod method, String path, Operation operation, Op row,
-                                 Components components) {
+    private static void describe(PathItem.HttpMethod method, String path, Operation operation, Op row) {
         operation.setSummary(row.summary);
         List<Parameter> parameters = operation.getParameters() == null ? new ArrayList<>()
                 : new ArrayList<>(operation.getParameters());
@@ -319,12 +318,12 @@ public final class OpenApiContract implements OpenApiCustomizer {
             }
             if (answer.mediaType != null) {
                 Schema<?> schema = answer.schema != null ? answer.schema
-                        : !answer.mediaType.equals(JSON) ? answer.streamSchema()
+                        : !answer.mediaType.equals(JSON) ? Answer.download()
                         : handlerSchemas.getOrDefault(String.valueOf(answer.status), handlerSchemas.get("200"));
                 if (schema != null) {
                     var content = new Content().addMediaType(answer.mediaType, new MediaType().schema(schema));
                     answer.alsoStreamed.forEach(type -> content.addMediaType(type,
-                            new MediaType().schema(Answer.streamSchema(type))));
+                            new MediaType().schema(Answer.download())));
                     response.content(content);
                 }
             }
@@ -654,12 +653,8 @@ public final class OpenApiContract implements OpenApiCustomizer {
             this(status, description, mediaType, schema, headers, List.of());
         }
 
-        Schema<?> streamSchema() {
-            return streamSchema(mediaType);
-        }
-
-        /** A file to a client (a download: what clients generate for binary strings), of its media type. */
-        static Schema<?> streamSchema(String mediaType) {
+        /** A file to a client (what generators make of binary strings), whatever its media type. */
+        static Schema<?> download() {
             return new StringSchema().format("binary");
         }
     }
