@@ -93,10 +93,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                         + "shortly (with the same Idempotency-Key, it is not applied twice)", Duration.ofSeconds(1)), request);
             }
         }
-        if (DatabaseOutage.isCause(e) || (DatabaseOutage.seenJustNow() && touchedTheDatabase(e))) {
-            // a request in flight when the database went away fails in more shapes than a driver's connection
-            // errors (a rollback on a dead connection, say): within the outage it is the outage, not a bug
-            DatabaseOutage.noted(e);
+        boolean outage = DatabaseOutage.isCause(e);
+        // a request in flight when the database went away fails in more shapes than a driver's connection errors
+        // (a rollback on a dead connection, say): within an outage seen by others it is the outage, not a bug; only
+        // a connection error keeps the outage fresh (it is what lets access recording give up at once)
+        if (outage || (DatabaseOutage.seenJustNow() && touchedTheDatabase(e))) {
+            if (outage) {
+                DatabaseOutage.noted(e);
+            }
             return unavailable(new Unavailable("the service cannot reach its database right now; try again shortly",
                     DatabaseOutage.RETRY_AFTER), request);
         }
