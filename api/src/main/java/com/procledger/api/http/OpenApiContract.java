@@ -81,6 +81,8 @@ public final class OpenApiContract implements OpenApiCustomizer {
         HEADERS.put("Content-Disposition", header("The attachment's file name", null));
         HEADERS.put("Key-Id", header("The id of the current checkpoint-signing key", null));
         HEADERS.put("Preference-Applied", header("respond-async when Prefer asked for it", null));
+        HEADERS.put("Idempotent-Replayed", header("true when this is the kept answer to an earlier request with the "
+                + "same Idempotency-Key (nothing was done again)", null));
     }
 
     /** One row per operation, by operationId (see {@link OpenApiConfiguration#namesByFeature()}). */
@@ -92,10 +94,10 @@ public final class OpenApiContract implements OpenApiCustomizer {
             op("beginMfa", "Start TOTP enrolment").errors(409),
             op("confirmMfa", "Confirm TOTP enrolment with a code; answers the recovery codes").errors(409),
             // tenants and users
-            op("createTenant", "Create a tenant and its first administrator").created(),
+            op("createTenant", "Create a tenant and its first administrator").created("Location"),
             op("getTenant", "A tenant: name, currency, approval and security policies"),
             op("usersTenant", "The tenant's users"),
-            op("addUserTenant", "Add a user to the tenant").created().errors(409),
+            op("addUserTenant", "Add a user to the tenant").created("Location").errors(409),
             op("changePolicyTenant", "Replace the tenant's approval policy (a new version)"),
             op("policyVersionsTenant", "Every version of the tenant's approval policy"),
             op("changeSecurityPolicyTenant", "Set MFA requirements and the idle time-out"),
@@ -315,6 +317,9 @@ public final class OpenApiContract implements OpenApiCustomizer {
             var response = new ApiResponse().description(answer.description);
             for (String header : answer.headers) {
                 response.addHeaderObject(header, ref(header));
+            }
+            if (idempotent) {
+                response.addHeaderObject("Idempotent-Replayed", ref("Idempotent-Replayed"));
             }
             if (answer.mediaType != null) {
                 Schema<?> schema = answer.schema != null ? answer.schema

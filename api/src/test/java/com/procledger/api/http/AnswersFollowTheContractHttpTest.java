@@ -25,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AnswersFollowTheContractHttpTest extends HttpTestSupport {
 
     private static final String DOCUMENT = "https://procledger.local/openapi.json";
+    /** The headers the contract speaks of: when an answer sends one, its documented response declares it. */
+    private static final List<String> CONTRACT_HEADERS = List.of("Location", "ETag", "Retry-After", "X-Expected-Rows",
+            "X-Ledger-As-Of", "Content-Disposition", "Key-Id", "Preference-Applied", "Idempotent-Replayed");
 
     private final JsonNode contract = JSON.readTree(read());
     private final SchemaRegistry schemas = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
@@ -61,6 +64,11 @@ class AnswersFollowTheContractHttpTest extends HttpTestSupport {
         }
         if (response.has("$ref")) {
             response = contract.at(response.get("$ref").asString().substring(1));
+        }
+        for (String header : CONTRACT_HEADERS) {
+            if (answer.header(header) != null && !response.path("headers").has(header)) {
+                problems.add(name + ": header " + header + " sent but not documented");
+            }
         }
         String type = answer.contentType() == null ? "" : answer.contentType().split(";")[0];
         JsonNode content = response.path("content");
@@ -131,6 +139,11 @@ class AnswersFollowTheContractHttpTest extends HttpTestSupport {
 
         check("GET", t, tenant.admin);
         check("GET", t + "/users", tenant.admin);
+        String key = "walk-" + UUID.randomUUID();
+        Map<String, Object> user = Map.of("email", "walk-" + key + "@example.test", "name", "Walk", "password", PASSWORD,
+                "roles", List.of("ANALYST"));
+        check("POST", t + "/users", tenant.admin, user, "Idempotency-Key", key);
+        check("POST", t + "/users", tenant.admin, user, "Idempotency-Key", key); // the kept answer, replayed
         check("GET", t + "/users", tenant.requester);
         check("GET", t + "/approval-policy/versions", tenant.admin);
         check("PUT", t + "/approval-policy", tenant.admin,
