@@ -50,7 +50,8 @@ public class OpenApiConfiguration {
                 .info(new Info().title("ProcLedger API").version("1")
                         .description("Event-sourced procurement ledger: requisitions, approvals, the audit ledger, "
                                 + "access events, exports and privacy. Errors are application/problem+json.")
-                        .license(new License().name("Proprietary").identifier("LicenseRef-ProcLedger-Proprietary")))
+                        .license(new License().name("Proprietary").identifier("LicenseRef-ProcLedger-Proprietary"))
+                        .contact(new io.swagger.v3.oas.models.info.Contact().name("The ProcLedger team")))
                 .components(new Components()
                         .addSecuritySchemes(BEARER, new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                                 .bearerFormat("JWT").description("An access token from POST /api/auth/token (15 minutes)"))

@@ -88,80 +88,80 @@ public final class OpenApiContract implements OpenApiCustomizer {
     /** One row per operation, by operationId (see {@link OpenApiConfiguration#namesByFeature()}). */
     static final Map<String, Op> OPERATIONS = rows(
             // auth
-            op("token", "Sign in: an access token and a refresh token"),
-            op("refreshToken", "Trade a refresh token for a new pair (the old one is revoked)"),
-            op("logoutToken", "Sign out: revoke this token and its refresh token").noContent(),
-            op("beginMfa", "Start TOTP enrolment").errors(409),
-            op("confirmMfa", "Confirm TOTP enrolment with a code; answers the recovery codes").errors(409),
+            op("token", "Sign in: an access token and a refresh token").who("anyone: it checks the password (and TOTP code)"),
+            op("refreshToken", "Trade a refresh token for a new pair (the old one is revoked)").who("anyone: it checks the refresh token"),
+            op("logoutToken", "Sign out: revoke this token and its refresh token").who("any signed-in user, for their own token").noContent(),
+            op("beginMfa", "Start TOTP enrolment").who("any signed-in user, for themselves (not an API key)").errors(409),
+            op("confirmMfa", "Confirm TOTP enrolment with a code; answers the recovery codes").who("any signed-in user, for themselves (not an API key)").errors(409),
             // tenants and users
-            op("createTenant", "Create a tenant and its first administrator").created("Location"),
-            op("getTenant", "A tenant: name, currency, approval and security policies"),
-            op("usersTenant", "The tenant's users"),
-            op("addUserTenant", "Add a user to the tenant").created("Location").errors(409),
-            op("changePolicyTenant", "Replace the tenant's approval policy (a new version)"),
-            op("policyVersionsTenant", "Every version of the tenant's approval policy"),
-            op("changeSecurityPolicyTenant", "Set MFA requirements and the idle time-out"),
-            op("deactivateUserAccess", "Deactivate a user: signs them out and refuses them from now on").noContent(),
-            op("revokeUserAccess", "Revoke every token of a user").noContent(),
+            op("createTenant", "Create a tenant and its first administrator").who("the platform operator (OPERATOR)").created("Location"),
+            op("getTenant", "A tenant: name, currency, approval and security policies").who("any member of the tenant"),
+            op("usersTenant", "The tenant's users").who("TENANT_ADMIN of the tenant"),
+            op("addUserTenant", "Add a user to the tenant").who("TENANT_ADMIN of the tenant").created("Location").errors(409),
+            op("changePolicyTenant", "Replace the tenant's approval policy (a new version)").who("TENANT_ADMIN of the tenant"),
+            op("policyVersionsTenant", "Every version of the tenant's approval policy").who("any member of the tenant"),
+            op("changeSecurityPolicyTenant", "Set MFA requirements and the idle time-out").who("TENANT_ADMIN of the tenant"),
+            op("deactivateUserAccess", "Deactivate a user: signs them out and refuses them from now on").who("TENANT_ADMIN of the tenant").noContent(),
+            op("revokeUserAccess", "Revoke every token of a user").who("TENANT_ADMIN of the tenant").noContent(),
             // requisitions
-            op("raiseRequisition", "Raise a requisition (a draft)").created("Location", "ETag"),
-            op("listRequisition", "The tenant's requisitions, a page at a time").headers("X-Ledger-As-Of"),
-            op("getRequisition", "One requisition").headers("ETag", "X-Ledger-As-Of").notModified(),
-            op("submitRequisition", "Submit a draft for approval").headers("ETag").errors(409),
-            op("approveRequisition", "Approve the pending step").headers("ETag").errors(409),
-            op("rejectRequisition", "Reject at the pending step").headers("ETag").errors(409),
-            op("cancelRequisition", "Cancel a requisition").headers("ETag").errors(409),
-            op("historyRequisition", "A requisition's history: every change, by whom and when"),
-            op("inboxApprovalInbox", "Requisitions waiting on a role the caller holds").headers("X-Ledger-As-Of"),
+            op("raiseRequisition", "Raise a requisition (a draft)").who("REQUESTER of the tenant").created("Location", "ETag"),
+            op("listRequisition", "The tenant's requisitions, a page at a time").who("any member of the tenant").headers("X-Ledger-As-Of"),
+            op("getRequisition", "One requisition").who("any member of the tenant").headers("ETag", "X-Ledger-As-Of").notModified(),
+            op("submitRequisition", "Submit a draft for approval").who("REQUESTER of the tenant: the requisition's requester").headers("ETag").errors(409),
+            op("approveRequisition", "Approve the pending step").who("APPROVER of the tenant: a member holding the pending step's role, not the requester").headers("ETag").errors(409),
+            op("rejectRequisition", "Reject at the pending step").who("APPROVER of the tenant: a member holding the pending step's role, not the requester").headers("ETag").errors(409),
+            op("cancelRequisition", "Cancel a requisition").who("REQUESTER of the tenant: the requisition's requester").headers("ETag").errors(409),
+            op("historyRequisition", "A requisition's history: every change, by whom and when").who("any member of the tenant"),
+            op("inboxApprovalInbox", "Requisitions waiting on a role the caller holds").who("any member of the tenant").headers("X-Ledger-As-Of"),
             // access events and the ledger
-            op("listAccessEvents", "The tenant's access log"),
-            op("eventsLedger", "The tenant's ledger events, one JSON object a line").stream(NDJSON),
-            op("verifyLedger", "Verify the tenant's hash chain and checkpoints"),
-            op("exportLedger", "The tenant's ledger bundle for the offline verifier").stream(ZIP, "Content-Disposition"),
-            op("checkpointLedger", "Sign a checkpoint of the tenant's ledger head (200: the head was signed already)")
+            op("listAccessEvents", "The tenant's access log").who("COMPLIANCE of the tenant"),
+            op("eventsLedger", "The tenant's ledger events, one JSON object a line").who("COMPLIANCE of the tenant").stream(NDJSON),
+            op("verifyLedger", "Verify the tenant's hash chain and checkpoints").who("COMPLIANCE of the tenant"),
+            op("exportLedger", "The tenant's ledger bundle for the offline verifier").who("COMPLIANCE of the tenant").stream(ZIP, "Content-Disposition"),
+            op("checkpointLedger", "Sign a checkpoint of the tenant's ledger head (200: the head was signed already)").who("COMPLIANCE of the tenant")
                     .also(201, "A new signed checkpoint"),
-            op("latestLedger", "The tenant's latest signed checkpoint"),
-            op("allLedger", "Every signed checkpoint of the tenant"),
-            op("publicKeyLedger", "The current checkpoint-signing public key (Ed25519, PEM)").stream(PEM, "Key-Id"),
-            op("keysLedger", "Every checkpoint-signing key ever used"),
+            op("latestLedger", "The tenant's latest signed checkpoint").who("COMPLIANCE of the tenant"),
+            op("allLedger", "Every signed checkpoint of the tenant").who("COMPLIANCE of the tenant"),
+            op("publicKeyLedger", "The current checkpoint-signing public key (Ed25519, PEM)").who("anyone, without credentials").stream(PEM, "Key-Id"),
+            op("keysLedger", "Every checkpoint-signing key ever used").who("anyone, without credentials"),
             // analytics, exports, investigations
-            op("spendAnalytics", "Spend grouped by department, category, vendor or month").headers("X-Ledger-As-Of"),
-            op("cycleTimesAnalytics", "Approval cycle times per step"),
-            op("workloadAnalytics", "Decisions per approver and what waits on each step"),
-            op("csvExport", "The tenant's requisitions as CSV").stream(CSV, "X-Expected-Rows", "Content-Disposition"),
-            op("ndjsonExport", "The tenant's requisitions as NDJSON").stream(NDJSON, "X-Expected-Rows",
+            op("spendAnalytics", "Spend grouped by department, category, vendor or month").who("FINANCE or ANALYST of the tenant").headers("X-Ledger-As-Of"),
+            op("cycleTimesAnalytics", "Approval cycle times per step").who("FINANCE or ANALYST of the tenant"),
+            op("workloadAnalytics", "Decisions per approver and what waits on each step").who("FINANCE or ANALYST of the tenant"),
+            op("csvExport", "The tenant's requisitions as CSV").who("FINANCE or ANALYST or COMPLIANCE of the tenant").stream(CSV, "X-Expected-Rows", "Content-Disposition"),
+            op("ndjsonExport", "The tenant's requisitions as NDJSON").who("FINANCE or ANALYST or COMPLIANCE of the tenant").stream(NDJSON, "X-Expected-Rows",
                     "Content-Disposition"),
-            op("spendCsvExport", "Spend as CSV").stream(CSV, "X-Expected-Rows", "Content-Disposition"),
-            op("spendNdjsonExport", "Spend as NDJSON").stream(NDJSON, "X-Expected-Rows", "Content-Disposition"),
-            op("inTenantInvestigation", "Investigate the tenant's ledger and access log over a time window")
+            op("spendCsvExport", "Spend as CSV").who("FINANCE or ANALYST of the tenant").stream(CSV, "X-Expected-Rows", "Content-Disposition"),
+            op("spendNdjsonExport", "Spend as NDJSON").who("FINANCE or ANALYST of the tenant").stream(NDJSON, "X-Expected-Rows", "Content-Disposition"),
+            op("inTenantInvestigation", "Investigate the tenant's ledger and access log over a time window").who("COMPLIANCE of the tenant")
                     .investigation(),
-            op("acrossTenantsInvestigation", "Investigate every tenant's ledger and access log").investigation(),
-            op("statusInTenantInvestigation", "An investigation job's progress, and its answer once done"),
-            op("statusAcrossTenantsInvestigation", "A cross-tenant investigation job's progress and answer"),
-            op("timelineInTenantInvestigation", "A finished investigation's timeline, streamed")
+            op("acrossTenantsInvestigation", "Investigate every tenant's ledger and access log").who("the platform operator (OPERATOR)").investigation(),
+            op("statusInTenantInvestigation", "An investigation job's progress, and its answer once done").who("COMPLIANCE of the tenant"),
+            op("statusAcrossTenantsInvestigation", "A cross-tenant investigation job's progress and answer").who("the platform operator (OPERATOR)"),
+            op("timelineInTenantInvestigation", "A finished investigation's timeline, streamed").who("COMPLIANCE of the tenant")
                     .timeline().errors(409),
-            op("timelineAcrossTenantsInvestigation", "A finished cross-tenant investigation's timeline, streamed")
+            op("timelineAcrossTenantsInvestigation", "A finished cross-tenant investigation's timeline, streamed").who("the platform operator (OPERATOR)")
                     .timeline().errors(409),
             // integration
-            op("createIntegration", "Create an API key (its secret is shown only now)").created(),
-            op("listIntegration", "The tenant's API keys (never their secrets)"),
-            op("revokeIntegration", "Revoke an API key").noContent(),
-            op("putSecretIntegration", "Store a secret, sealed at rest").noContent(),
-            op("deleteSecretIntegration", "Delete a secret").noContent(),
-            op("secretsIntegration", "The tenant's secrets (names only, never values)"),
+            op("createIntegration", "Create an API key (its secret is shown only now)").who("TENANT_ADMIN of the tenant").created(),
+            op("listIntegration", "The tenant's API keys (never their secrets)").who("TENANT_ADMIN of the tenant"),
+            op("revokeIntegration", "Revoke an API key").who("TENANT_ADMIN of the tenant").noContent(),
+            op("putSecretIntegration", "Store a secret, sealed at rest").who("TENANT_ADMIN of the tenant").noContent(),
+            op("deleteSecretIntegration", "Delete a secret").who("TENANT_ADMIN of the tenant").noContent(),
+            op("secretsIntegration", "The tenant's secrets (names only, never values)").who("TENANT_ADMIN of the tenant"),
             // privacy
-            op("changePasswordPrivacy", "Change one's password (other sessions are signed out)").noContent(),
-            op("ownPersonalData", "Everything held about the caller, as one JSON document").personalData(),
-            op("ofMemberPersonalData", "Everything held about one user, as one JSON document").personalData(),
-            op("erasePrivacy", "Erase a user's personal data (crypto-shredding)").errors(409),
-            op("consentsPrivacy", "The caller's consents in force"),
-            op("changeConsentsPrivacy", "Give or withdraw consent to AI processing"),
-            op("changePrivacySettings", "The tenant's default for AI processing consent"),
+            op("changePasswordPrivacy", "Change one's password (other sessions are signed out)").who("any signed-in user, for themselves (not an API key)").noContent(),
+            op("ownPersonalData", "Everything held about the caller, as one JSON document").who("any signed-in user, for themselves (not an API key)").personalData(),
+            op("ofMemberPersonalData", "Everything held about one user, as one JSON document").who("TENANT_ADMIN of the tenant").personalData(),
+            op("erasePrivacy", "Erase a user's personal data (crypto-shredding)").who("TENANT_ADMIN of the tenant").errors(409),
+            op("consentsPrivacy", "The caller's consents in force").who("any signed-in user, for themselves (not an API key)"),
+            op("changeConsentsPrivacy", "Give or withdraw consent to AI processing").who("any signed-in user, for themselves (not an API key)"),
+            op("changePrivacySettings", "The tenant's default for AI processing consent").who("TENANT_ADMIN of the tenant"),
             // operations
-            op("rebuild", "Rebuild a read model from the ledger (a job)").accepted().errors(409),
-            op("statusRebuild", "A read model's rebuild progress"),
-            op("listDeadLetter", "Events the read models parked"),
-            op("retryDeadLetter", "Retry a read model's parked events"));
+            op("rebuild", "Rebuild a read model from the ledger (a job)").who("the platform operator (OPERATOR)").accepted().errors(409),
+            op("statusRebuild", "A read model's rebuild progress").who("the platform operator (OPERATOR)"),
+            op("listDeadLetter", "Events the read models parked").who("the platform operator (OPERATOR)"),
+            op("retryDeadLetter", "Retry a read model's parked events").who("the platform operator (OPERATOR)"));
 
     /** Query parameters whose values are a closed set. */
     private static final Map<String, List<String>> PARAMETER_ENUMS = Map.of(
@@ -239,8 +239,29 @@ public final class OpenApiContract implements OpenApiCustomizer {
             Map.entry("Tenants.SecurityPolicy", "SecurityPolicy"),
             Map.entry("TokenController.TokenResponse", "TokenPair"));
 
+    /** The features operations are tagged with (their controllers' nouns). */
+    private static final Map<String, String> TAGS = new TreeMap<>(Map.ofEntries(
+            Map.entry("Access Events", "The tenant's access log: every request to its data, allowed or denied"),
+            Map.entry("Analytics", "Spend, cycle times and approver workload"),
+            Map.entry("Approval Inbox", "Requisitions waiting on the caller's roles"),
+            Map.entry("Dead Letter", "Events the read models parked, and retrying them"),
+            Map.entry("Export", "Requisitions and spend as CSV or NDJSON, streamed"),
+            Map.entry("Integration", "API keys and sealed secrets for other systems"),
+            Map.entry("Investigation", "Breach investigations over the ledger and the access log"),
+            Map.entry("Ledger", "The hash-chained ledger: events, verification, signed checkpoints, keys"),
+            Map.entry("Mfa", "TOTP enrolment"),
+            Map.entry("Personal Data", "Everything held about a person, as one document"),
+            Map.entry("Privacy", "Passwords, consents, privacy settings and erasure"),
+            Map.entry("Rebuild", "Rebuilding a read model from the ledger"),
+            Map.entry("Requisition", "Requisitions: raise, submit, approve, reject, cancel, read, history"),
+            Map.entry("Tenant", "Tenants, their users and policies"),
+            Map.entry("Token", "Signing in and out: bearer tokens"),
+            Map.entry("User Access", "Deactivating users and revoking their tokens")));
+
     @Override
     public void customise(OpenAPI openApi) {
+        openApi.setTags(TAGS.entrySet().stream().map(tag -> new io.swagger.v3.oas.models.tags.Tag()
+                .name(tag.getKey()).description(tag.getValue())).toList());
         openApi.setServers(List.of(new Server().url("/").description("This service")));
         Components components = openApi.getComponents();
         components.addSchemas("Problem", problemSchema());
@@ -271,6 +292,7 @@ public final class OpenApiContract implements OpenApiCustomizer {
 
     private static void describe(PathItem.HttpMethod method, String path, Operation operation, Op row) {
         operation.setSummary(row.summary);
+        operation.setDescription("Who may call: " + row.who + ".");
         List<Parameter> parameters = operation.getParameters() == null ? new ArrayList<>()
                 : new ArrayList<>(operation.getParameters());
         for (Parameter parameter : parameters) {
@@ -671,6 +693,7 @@ public final class OpenApiContract implements OpenApiCustomizer {
         List<Answer> answers = new ArrayList<>(List.of(new Answer(200, "OK", JSON, null, List.of())));
         final Set<Integer> errors = new TreeSet<>();
         boolean prefer;
+        String who;
 
         Op(String operationId, String summary) {
             this.operationId = operationId;
@@ -739,6 +762,12 @@ public final class OpenApiContract implements OpenApiCustomizer {
         Op personalData() {
             answers = List.of(new Answer(200, "One JSON document, streamed (docs/privacy.md)", JSON,
                     new Schema<>().$ref("#/components/schemas/PersonalDataDocument"), List.of("Content-Disposition")));
+            return this;
+        }
+
+        /** Who may call it, as the access matrix of docs/security.md says (OpenApiDocumentHttpTest compares). */
+        Op who(String who) {
+            this.who = who;
             return this;
         }
 

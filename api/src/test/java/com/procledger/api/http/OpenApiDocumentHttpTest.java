@@ -62,6 +62,16 @@ class OpenApiDocumentHttpTest extends HttpTestSupport {
             problems.add("no-empty-servers");
         }
         Set<String> schemes = new HashSet<>(doc.at("/components/securitySchemes").propertyNames());
+        Set<String> tags = new HashSet<>();
+        doc.path("tags").forEach(tag -> {
+            tags.add(tag.path("name").asString());
+            if (tag.path("description").asString("").isBlank()) {
+                problems.add("tag-description (Spectral): " + tag);
+            }
+        });
+        if (doc.at("/info/contact").isMissingNode()) {
+            problems.add("info-contact (Spectral)");
+        }
         Set<String> ids = new HashSet<>();
         Set<String> shapes = new HashSet<>();
         doc.get("paths").properties().forEach(path -> {
@@ -92,6 +102,14 @@ class OpenApiDocumentHttpTest extends HttpTestSupport {
                 }
                 if (operation.path("summary").asString("").isBlank()) {
                     problems.add("operation-summary: " + name);
+                }
+                if (operation.path("description").asString("").isBlank()) {
+                    problems.add("operation-description (Spectral): " + name);
+                }
+                for (JsonNode tag : operation.path("tags")) {
+                    if (!tags.contains(tag.asString())) {
+                        problems.add("operation-tag-defined (Spectral): " + name + " " + tag);
+                    }
                 }
                 List<String> statuses = new ArrayList<>(operation.path("responses").propertyNames());
                 if (statuses.stream().noneMatch(s -> s.startsWith("2"))) {
@@ -166,6 +184,67 @@ class OpenApiDocumentHttpTest extends HttpTestSupport {
         } else if (node.isArray()) {
             node.forEach(child -> enumTypes(child, at, problems));
         }
+    }
+
+    /**
+     * Each operation's description names who may call it, and says what the access matrix of docs/security.md
+     * (which {@code AccessMatrixHttpTest} walks over HTTP) says: the roles answered 2xx there.
+     */
+    @Test
+    void descriptionsNameWhoMayCallAsTheAccessMatrixDoes() throws Exception {
+        JsonNode doc = served();
+        List<String> lines = Files.readAllLines(Path.of("../docs/security.md"));
+        int header = -1;
+        for (int i = 0; i < lines.size() && header < 0; i++) {
+            if (lines.get(i).startsWith("| endpoint | REQUESTER")) {
+                header = i;
+            }
+        }
+        assertThat(header).as("the access matrix in docs/security.md").isNotNegative();
+        List<String> columns = java.util.Arrays.stream(lines.get(header).split("\\|")).map(String::strip)
+                .filter(c -> !c.isEmpty()).skip(1).toList();
+        java.util.Map<String, List<String>> allowed = new java.util.HashMap<>();
+        for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
+            List<String> cells = java.util.Arrays.stream(lines.get(i).split("\\|")).map(String::strip)
+                    .filter(c -> !c.isEmpty()).toList();
+            List<String> roles = new ArrayList<>();
+            for (int c = 0; c < columns.size(); c++) {
+                if (cells.get(c + 1).startsWith("2")) {
+                    roles.add(columns.get(c));
+                }
+            }
+            allowed.put(shape(cells.get(0).replace("`", "")), roles);
+        }
+        List<String> problems = new ArrayList<>();
+        int compared = 0;
+        for (var path : doc.get("paths").properties()) {
+            for (var op : path.getValue().properties()) {
+                String key = shape(op.getKey().toUpperCase() + " " + path.getKey());
+                String description = op.getValue().path("description").asString("");
+                List<String> roles = allowed.get(key);
+                if (roles == null) {
+                    if (!key.contains(" /api/auth/") && !key.contains(" /api/me/")) {
+                        problems.add(key + ": not in the access matrix");
+                    }
+                    continue;
+                }
+                compared++;
+                String expected = "Who may call: " + (roles.size() == columns.size() ? "anyone, without credentials"
+                        : roles.equals(List.of("REQUESTER", "APPROVER", "FINANCE", "ANALYST", "COMPLIANCE", "TENANT_ADMIN"))
+                        ? "any member of the tenant"
+                        : roles.equals(List.of("OPERATOR")) ? "the platform operator (OPERATOR)"
+                        : String.join(" or ", roles) + " of the tenant");
+                if (!description.startsWith(expected)) {
+                    problems.add(key + ": \"" + description + "\", the matrix says \"" + expected + "\"");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+        assertThat(compared).isGreaterThan(50);
+    }
+
+    private static String shape(String methodAndPath) {
+        return methodAndPath.replaceAll("\\{[^}]+}", "{}");
     }
 
     private static void collectRefs(JsonNode node, Set<String> into) {
