@@ -291,9 +291,8 @@ public final class AccessBenchmark {
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         List<long[]> latencies = Collections.synchronizedList(new ArrayList<>());
-        long[] cpuBefore = BenchService.cpuTicks();
-        BenchService.Threads threadsBefore = BenchService.threads();
-        long start = System.nanoTime();
+        var measured = new BenchService.Measured();
+        long start = measured.start;
         long end = start + seconds * 1_000_000_000L;
         List<Future<?>> futures = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -320,25 +319,19 @@ public final class AccessBenchmark {
                 return null;
             }));
         }
-        for (Future<?> future : futures) {
-            future.get();
-        }
-        pool.shutdown();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] cpuAfter = BenchService.cpuTicks();
-        BenchService.Threads threadsAfter = BenchService.threads();
+        measured.finish(futures, pool, latencies);
+        double elapsed = measured.elapsed;
+        long[] cpuBefore = measured.cpuBefore;
+        long[] cpuAfter = measured.cpuAfter;
+        BenchService.Threads threadsBefore = measured.threadsBefore;
+        BenchService.Threads threadsAfter = measured.threadsAfter;
         double rate = done.get() / elapsed;
-        double[] percentiles = BenchService.p50p99(latencies);
-        double p50 = percentiles[0];
-        double p99 = percentiles[1];
-        // how many access events each commit carried in this round, counted in the ledger itself
-        String commits = target.jdbc().query("""
-                SELECT count(*), count(DISTINCT xmin::text) FROM ledger_events
-                WHERE event_type = 'AccessRecorded' AND occurred_at >= ? AND occurred_at < ?""", rs -> {
-            rs.next();
-            return rs.getLong(2) == 0 ? "" : String.format(Locale.ROOT, "; %.1f events per commit",
-                    rs.getDouble(1) / rs.getLong(2));
-        }, from, new Timestamp(System.currentTimeMillis()));
+        double p50 = measured.p50;
+        double p99 = measured.p99;
+        // how many access events each commit carried in this round
+        String commits = BenchService.eventsPerCommit(target.jdbc(), "events",
+                "event_type = 'AccessRecorded' AND occurred_at >= ? AND occurred_at < ?", from,
+                new Timestamp(System.currentTimeMillis()));
         // the monotonic clock's seconds at start and end, so that a system-wide profile (perf record -k
         // CLOCK_MONOTONIC) can be cut to one round: perf report --time START,END
         System.out.printf(Locale.ROOT, "%s %,8d requests in %5.1f s = %,7.0f requests/s (%d failed); latency p50 %.2f ms, "

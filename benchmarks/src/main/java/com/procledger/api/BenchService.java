@@ -299,6 +299,50 @@ final class BenchService implements AutoCloseable {
                 all[(int) Math.min(all.length - 1, Math.ceil(all.length * 0.99) - 1)] / 1e6};
     }
 
+    /**
+     * A round's clock, CPU and thread readings: taken when the round starts, read again once its clients are done,
+     * with the p50 and p99 of their latencies.
+     */
+    static final class Measured {
+        final long[] cpuBefore = cpuTicks();
+        final Threads threadsBefore = threads();
+        final long start = System.nanoTime();
+        long[] cpuAfter;
+        Threads threadsAfter;
+        double elapsed;
+        double p50;
+        double p99;
+
+        /** Waits for the round's clients, shuts their pool down and takes the readings. */
+        Measured finish(List<java.util.concurrent.Future<?>> clients, java.util.concurrent.ExecutorService pool,
+                        List<long[]> latencies) throws Exception {
+            for (var client : clients) {
+                client.get();
+            }
+            pool.shutdown();
+            elapsed = (System.nanoTime() - start) / 1e9;
+            cpuAfter = cpuTicks();
+            threadsAfter = threads();
+            double[] percentiles = p50p99(latencies);
+            p50 = percentiles[0];
+            p99 = percentiles[1];
+            return this;
+        }
+    }
+
+    /**
+     * How many events of a round each commit carried, counted in the ledger itself (one transaction id per commit):
+     * {@code "; 4.2 <what> per commit"}, or empty when the round committed none.
+     */
+    static String eventsPerCommit(org.springframework.jdbc.core.JdbcTemplate jdbc, String what, String where,
+                                  Object... arguments) {
+        return jdbc.query("SELECT count(*), count(DISTINCT xmin::text) FROM ledger_events WHERE " + where, rs -> {
+            rs.next();
+            return rs.getLong(2) == 0 ? "" : String.format(Locale.ROOT, "; %.1f %s per commit",
+                    rs.getDouble(1) / rs.getLong(2), what);
+        }, arguments);
+    }
+
     /** Each kind of JVM thread's CPU ms per request between two {@link #threads} readings (empty when unknown). */
     static Map<String, Double> threadMsPerRequest(Threads before, Threads after, long requests) {
         Map<String, Double> threadMs = new TreeMap<>();

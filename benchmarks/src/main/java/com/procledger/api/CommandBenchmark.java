@@ -113,11 +113,9 @@ public final class CommandBenchmark {
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         List<long[]> latencies = Collections.synchronizedList(new ArrayList<>());
-        long[] cpuBefore = BenchService.cpuTicks();
-        BenchService.Threads threadsBefore = BenchService.threads();
         Timestamp from = new Timestamp(System.currentTimeMillis());
-        long start = System.nanoTime();
-        long end = start + seconds * 1_000_000_000L;
+        var measured = new BenchService.Measured();
+        long end = measured.start + seconds * 1_000_000_000L;
         List<Future<?>> futures = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             futures.add(pool.submit(() -> {
@@ -165,28 +163,20 @@ public final class CommandBenchmark {
                 return null;
             }));
         }
-        for (Future<?> future : futures) {
-            future.get();
-        }
-        pool.shutdown();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] cpuAfter = BenchService.cpuTicks();
-        BenchService.Threads threadsAfter = BenchService.threads();
+        measured.finish(futures, pool, latencies);
+        double elapsed = measured.elapsed;
+        long[] cpuBefore = measured.cpuBefore;
+        long[] cpuAfter = measured.cpuAfter;
         double rate = done.get() / elapsed;
-        double[] percentiles = BenchService.p50p99(latencies);
-        double p50 = percentiles[0];
-        double p99 = percentiles[1];
-        String commits = !commands ? "" : jdbc.query("""
-                SELECT count(*), count(DISTINCT xmin::text) FROM ledger_events
-                WHERE event_type <> 'AccessRecorded' AND occurred_at >= ?""", rs -> {
-            rs.next();
-            return rs.getLong(2) == 0 ? "" : String.format(Locale.ROOT, "; %.1f business events per commit",
-                    rs.getDouble(1) / rs.getLong(2));
-        }, from);
+        double p50 = measured.p50;
+        double p99 = measured.p99;
+        String commits = !commands ? "" : BenchService.eventsPerCommit(jdbc, "business events",
+                "event_type <> 'AccessRecorded' AND occurred_at >= ?", from);
         System.out.printf(Locale.ROOT, "%s %,7d requests in %5.1f s = %,6.0f/s (%d failed); latency p50 %.1f ms, p99 %.1f ms%s%s%n",
                 label, done.get(), elapsed, rate, failed.get(), p50, p99, commits,
                 BenchService.cpuPer(commands ? "command" : "read", cpuBefore, cpuAfter, done.get()));
-        Map<String, Double> threadMs = BenchService.threadMsPerRequest(threadsBefore, threadsAfter, done.get());
+        Map<String, Double> threadMs = BenchService.threadMsPerRequest(measured.threadsBefore, measured.threadsAfter,
+                done.get());
         double jvmMs = cpuBefore == null || done.get() == 0 ? Double.NaN : (cpuAfter[2] - cpuBefore[2]) * 10.0 / done.get();
         double restMs = cpuBefore == null || done.get() == 0 ? Double.NaN
                 : ((cpuAfter[0] - cpuBefore[0]) - (cpuAfter[2] - cpuBefore[2])) * 10.0 / done.get();
