@@ -31,7 +31,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * What every operation answers, as the served OpenAPI document states it: springdoc reads paths, parameters and
@@ -469,20 +468,7 @@ public final class OpenApiContract implements OpenApiCustomizer {
                 walk(only, s -> collect(s, direct));
             }
         }));
-        Set<String> all = new HashSet<>();
-        java.util.Deque<String> queue = new java.util.ArrayDeque<>(direct);
-        var schemas = openApi.getComponents().getSchemas();
-        while (!queue.isEmpty()) {
-            String name = queue.pop();
-            if (all.add(name) && schemas.get(name) != null) {
-                OpenAPI one = new OpenAPI().paths(new io.swagger.v3.oas.models.Paths())
-                        .components(new Components().schemas(Map.of(name, schemas.get(name))));
-                Set<String> inner = new HashSet<>();
-                walk(one, x -> collect(x, inner));
-                queue.addAll(inner);
-            }
-        }
-        return all;
+        return reachable(direct, openApi.getComponents().getSchemas());
     }
 
     private static String typeOf(Schema<?> schema) {
@@ -603,35 +589,29 @@ public final class OpenApiContract implements OpenApiCustomizer {
 
     /** Schemas nothing refers to any more (the streaming body type, say) are left out. */
     private static void dropUnused(OpenAPI openApi) {
-        while (true) {
-            Set<String> used = new HashSet<>();
-            var schemas = openApi.getComponents().getSchemas();
-            // references from paths and from the schemas that are themselves used
-            OpenAPI probe = new OpenAPI().paths(openApi.getPaths()).components(new Components()
-                    .schemas(Map.of()).responses(openApi.getComponents().getResponses()));
-            walk(probe, s -> collect(s, used));
-            Set<String> reachable = new HashSet<>();
-            java.util.Deque<String> queue = new java.util.ArrayDeque<>(used);
-            while (!queue.isEmpty()) {
-                String name = queue.pop();
-                if (reachable.add(name) && schemas.get(name) != null) {
-                    Set<String> inner = new HashSet<>();
-                    OpenAPI one = new OpenAPI().paths(new io.swagger.v3.oas.models.Paths())
-                            .components(new Components().schemas(Map.of(name, schemas.get(name))));
-                    walk(one, s -> collect(s, inner));
-                    queue.addAll(inner);
-                }
-            }
-            Set<String> unused = schemas.keySet().stream().filter(n -> !reachable.contains(n))
-                    .collect(Collectors.toSet());
-            if (unused.isEmpty()) {
-                return;
-            }
-            unused.forEach(schemas::remove);
-        }
+        Set<String> used = new HashSet<>();
+        walk(new OpenAPI().paths(openApi.getPaths()).components(new Components()
+                .responses(openApi.getComponents().getResponses())), s -> collect(s, used));
+        Set<String> reachable = reachable(used, openApi.getComponents().getSchemas());
+        openApi.getComponents().getSchemas().keySet().removeIf(name -> !reachable.contains(name));
     }
 
-    private static void collect(Schema<?> schema, Set<String> into) {
+    /** The schemas named, with every schema they refer to, however deep. */
+    @SuppressWarnings("rawtypes")
+    private static Set<String> reachable(Set<String> names, Map<String, Schema> schemas) {
+        Set<String> reached = new HashSet<>();
+        java.util.Deque<String> queue = new java.util.ArrayDeque<>(names);
+        while (!queue.isEmpty()) {
+            String name = queue.pop();
+            if (reached.add(name) && schemas.get(name) != null) {
+                walk(new OpenAPI().paths(new io.swagger.v3.oas.models.Paths())
+                        .components(new Components().schemas(Map.of(name, schemas.get(name)))), s -> collect(s, queue));
+            }
+        }
+        return reached;
+    }
+
+    private static void collect(Schema<?> schema, java.util.Collection<String> into) {
         if (schema.get$ref() != null && schema.get$ref().startsWith("#/components/schemas/")) {
             into.add(schema.get$ref().substring("#/components/schemas/".length()));
         }
