@@ -198,26 +198,9 @@ final class BenchService implements AutoCloseable {
         return new long[]{bytes, records};
     }
 
+    /** The machine's and this JVM's CPU ticks so far ({@link MachineCpu#ticks}). */
     static long[] cpuTicks() {
-        try {
-            String[] machine = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
-            long busy = 0;
-            for (int i = 1; i < machine.length; i++) {
-                if (i != 4 && i != 5 && i != 8) { // idle, iowait, steal
-                    busy += Long.parseLong(machine[i]);
-                }
-            }
-            long idle = Long.parseLong(machine[4]) + Long.parseLong(machine[5]);
-            long iowait = Long.parseLong(machine[5]);
-            long steal = machine.length > 8 ? Long.parseLong(machine[8]) : 0;
-            String self = Files.readString(Path.of("/proc/self/stat"));
-            String[] fields = self.substring(self.lastIndexOf(')') + 2).split(" ");
-            long jvm = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-            long jvmSystem = Long.parseLong(fields[12]);
-            return new long[] {busy, idle, jvm, iowait, steal, jvmSystem};
-        } catch (Exception e) {
-            return null;
-        }
+        return MachineCpu.ticks();
     }
 
     /**
@@ -261,11 +244,7 @@ final class BenchService implements AutoCloseable {
 
     /** How idle the machine was between two {@link #cpuTicks} readings, in percent (NaN when unknown). */
     static double idlePercent(long[] before, long[] after) {
-        if (before == null || after == null) {
-            return Double.NaN;
-        }
-        double all = (after[0] - before[0]) + (after[1] - before[1]) + (after[4] - before[4]);
-        return 100.0 * (after[1] - before[1]) / all;
+        return MachineCpu.idlePercent(before, after);
     }
 
     /**

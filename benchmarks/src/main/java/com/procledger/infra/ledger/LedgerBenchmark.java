@@ -258,6 +258,7 @@ public final class LedgerBenchmark {
             throws Exception {
         List<UUID> tenants = java.util.stream.Stream.generate(UUID::randomUUID).limit(tenantCount).toList();
         ExecutorService pool = Executors.newFixedThreadPool(writers);
+        long[] cpu = com.procledger.api.MachineCpu.ticks();
         long start = System.nanoTime();
         List<Future<?>> futures = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
@@ -291,8 +292,9 @@ public final class LedgerBenchmark {
         pool.shutdown();
         double seconds = (System.nanoTime() - start) / 1e9;
         double rate = (double) writers * transactions * eventsPerTransaction / seconds;
-        System.out.printf(Locale.ROOT, "%s %,8d events in %6.2f s = %,8.0f events/s%n", label,
-                writers * transactions * eventsPerTransaction, seconds, rate);
+        System.out.printf(Locale.ROOT, "%s %,8d events in %6.2f s = %,8.0f events/s, machine %2.0f %% idle%n", label,
+                writers * transactions * eventsPerTransaction, seconds, rate,
+                com.procledger.api.MachineCpu.idlePercent(cpu, com.procledger.api.MachineCpu.ticks()));
         return rate;
     }
 
