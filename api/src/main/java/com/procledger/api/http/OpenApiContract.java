@@ -10,6 +10,8 @@ import io.swagger.v3.oas.models.media.BooleanSchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.DateTimeSchema;
+import io.swagger.v3.oas.models.media.UUIDSchema;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
@@ -264,7 +266,7 @@ public final class OpenApiContract implements OpenApiCustomizer {
         openApi.setServers(List.of(new Server().url("/").description("This service")));
         Components components = openApi.getComponents();
         components.addSchemas("Problem", problemSchema());
-        components.addSchemas("PersonalDataDocument", personalDataSchema());
+        components.addSchemas("PersonalDataDocument", personalDataSchema(components));
         ERRORS.forEach((status, description) -> components.addResponses(String.valueOf(status), new ApiResponse()
                 .description(description).headers(status == 429 || status == 503
                         ? Map.of("Retry-After", ref("Retry-After")) : null)
@@ -757,14 +759,56 @@ public final class OpenApiContract implements OpenApiCustomizer {
         }
     }
 
-    private static Schema<?> personalDataSchema() {
-        Schema<?> item = new ObjectSchema().additionalProperties(true);
+    /**
+     * The personal-data document (streamed, so springdoc cannot see its shape): the account, the consents, the
+     * ledger's events about the person (each as recorded, its personal data opened) and the accesses to their data.
+     */
+    private static Schema<?> personalDataSchema(Components components) {
+        components.addSchemas("PersonalDataProfile", new ObjectSchema().description("The person's account as held")
+                .addProperty("userId", new UUIDSchema())
+                .addProperty("tenantId", new UUIDSchema())
+                .addProperty("email", new StringSchema())
+                .addProperty("name", new StringSchema())
+                .addProperty("roles", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/Role")))
+                .addProperty("department", new StringSchema())
+                .addProperty("createdAt", new DateTimeSchema())
+                .addProperty("deactivatedAt", new DateTimeSchema())
+                .addProperty("erased", new BooleanSchema())
+                .required(List.of("userId", "tenantId", "roles", "erased")));
+        components.addSchemas("PersonalDataEvent", new ObjectSchema()
+                .description("A ledger event about the person, as recorded, with its personal data opened; the address "
+                        + "and agent of the person's own commands (another person's are theirs, and left out)")
+                .addProperty("ledgerSeq", new IntegerSchema().format("int64"))
+                .addProperty("at", new DateTimeSchema())
+                .addProperty("type", new StringSchema())
+                .addProperty("event", new ObjectSchema().additionalProperties(true)
+                        .description("The event's fields, as the ledger holds them (docs/ledger-format.md)"))
+                .addProperty("actor", new StringSchema())
+                .addProperty("clientIp", new StringSchema())
+                .addProperty("userAgent", new StringSchema())
+                .required(List.of("ledgerSeq", "at", "type", "event")));
+        components.addSchemas("PersonalDataAccess", new ObjectSchema()
+                .description("An access to the person's data; address, agent and detail only where the access was "
+                        + "the person's own")
+                .addProperty("ledgerSeq", new IntegerSchema().format("int64"))
+                .addProperty("at", new DateTimeSchema())
+                .addProperty("action", new StringSchema())
+                .addProperty("resource", new StringSchema())
+                .addProperty("detail", new StringSchema())
+                .addProperty("outcome", new Schema<>().$ref("#/components/schemas/AccessOutcome"))
+                .addProperty("status", new IntegerSchema().format("int32"))
+                .addProperty("ip", new StringSchema())
+                .addProperty("userAgent", new StringSchema())
+                .addProperty("tokenId", new StringSchema())
+                .addProperty("correlationId", new StringSchema())
+                .required(List.of("ledgerSeq", "at", "action")));
         return new ObjectSchema().description("Everything held about one person")
-                .addProperty("exportedAt", new StringSchema().format("date-time"))
-                .addProperty("profile", new ObjectSchema().additionalProperties(true))
-                .addProperty("consents", new ObjectSchema().additionalProperties(true))
-                .addProperty("events", new ArraySchema().items(item))
-                .addProperty("accessEvents", new ArraySchema().items(item))
-                .addProperty("complete", new BooleanSchema());
+                .addProperty("exportedAt", new DateTimeSchema())
+                .addProperty("profile", new Schema<>().$ref("#/components/schemas/PersonalDataProfile"))
+                .addProperty("consents", new Schema<>().$ref("#/components/schemas/Consents"))
+                .addProperty("events", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/PersonalDataEvent")))
+                .addProperty("accessEvents", new ArraySchema().items(
+                        new Schema<>().$ref("#/components/schemas/PersonalDataAccess")))
+                .required(List.of("exportedAt", "profile", "consents", "events", "accessEvents"));
     }
 }
