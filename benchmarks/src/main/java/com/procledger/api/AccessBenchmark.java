@@ -343,6 +343,6 @@ public final class AccessBenchmark {
                         (threadsAfter.writerSwitches() - threadsBefore.writerSwitches()) / (double) done.get()),
                 start / 1e9, (start + elapsed * 1e9) / 1e9);
         Map<String, Double> threadMs = BenchService.threadMsPerRequest(threadsBefore, threadsAfter, done.get());
-        return new Round(rate, BenchService.idlePercent(cpuBefore, cpuAfter), p50, p99, threadMs);
+        return new Round(rate, MachineCpu.idlePercent(cpuBefore, cpuAfter), p50, p99, threadMs);
     }
 }

@@ -198,11 +198,6 @@ final class BenchService implements AutoCloseable {
         return new long[]{bytes, records};
     }
 
-    /** The machine's and this JVM's CPU ticks so far ({@link MachineCpu#ticks}). */
-    static long[] cpuTicks() {
-        return MachineCpu.ticks();
-    }
-
     /**
      * This JVM's threads so far, from one pass over /proc/self/task: CPU ticks by kind of thread (the name with its
      * numbers left out: all Tomcat workers count as one, so do all GC threads), and context switches (voluntary and
@@ -242,11 +237,6 @@ final class BenchService implements AutoCloseable {
         }
     }
 
-    /** How idle the machine was between two {@link #cpuTicks} readings, in percent (NaN when unknown). */
-    static double idlePercent(long[] before, long[] after) {
-        return MachineCpu.idlePercent(before, after);
-    }
-
     /**
      * CPU per unit of work, in ms: this JVM (service and clients) and everything else (mostly PostgreSQL); and how
      * idle the machine was (of which waiting for the disk), and how much time the virtual machine's host took
@@ -283,7 +273,7 @@ final class BenchService implements AutoCloseable {
      * with the p50 and p99 of their latencies.
      */
     static final class Measured {
-        final long[] cpuBefore = cpuTicks();
+        final long[] cpuBefore = MachineCpu.ticks();
         final Threads threadsBefore = threads();
         final long start = System.nanoTime();
         long[] cpuAfter;
@@ -300,7 +290,7 @@ final class BenchService implements AutoCloseable {
             }
             pool.shutdown();
             elapsed = (System.nanoTime() - start) / 1e9;
-            cpuAfter = cpuTicks();
+            cpuAfter = MachineCpu.ticks();
             threadsAfter = threads();
             double[] percentiles = p50p99(latencies);
             p50 = percentiles[0];

@@ -38,7 +38,7 @@ public final class RebuildBenchmark {
             System.out.printf(Locale.ROOT, "live processors caught up in %.1f s%n", service.awaitProcessors());
             Rebuilds rebuilds = service.context.getBean(Rebuilds.class);
             for (String name : models) {
-                long[] cpu = BenchService.cpuTicks();
+                long[] cpu = MachineCpu.ticks();
                 rebuilds.start(name);
                 Rebuilds.Status status;
                 do {
@@ -48,7 +48,7 @@ public final class RebuildBenchmark {
                 double seconds = java.time.Duration.between(status.startedAt(), status.finishedAt()).toMillis() / 1000.0;
                 System.out.printf(Locale.ROOT, "rebuild %-20s %s: %,d ledger events in %6.1f s = %,8.0f events/s%s%s%n", name,
                         status.status(), status.processed(), seconds, status.processed() / seconds,
-                        BenchService.cpuPer("1000 events", cpu, BenchService.cpuTicks(), status.processed() / 1000),
+                        BenchService.cpuPer("1000 events", cpu, MachineCpu.ticks(), status.processed() / 1000),
                         status.error() == null ? "" : " (" + status.error() + ")");
             }
         }

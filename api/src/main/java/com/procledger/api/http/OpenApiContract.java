@@ -759,6 +759,13 @@ public final class OpenApiContract implements OpenApiCustomizer {
         }
     }
 
+    /** An entry of the ledger about a person: where it stands in the tenant's ledger, and when. */
+    private static Schema<?> ledgerEntry(String description) {
+        return new ObjectSchema().description(description)
+                .addProperty("ledgerSeq", new IntegerSchema().format("int64"))
+                .addProperty("at", new DateTimeSchema());
+    }
+
     /**
      * The personal-data document (streamed, so springdoc cannot see its shape): the account, the consents, the
      * ledger's events about the person (each as recorded, its personal data opened) and the accesses to their data.
@@ -775,11 +782,9 @@ public final class OpenApiContract implements OpenApiCustomizer {
                 .addProperty("deactivatedAt", new DateTimeSchema())
                 .addProperty("erased", new BooleanSchema())
                 .required(List.of("userId", "tenantId", "roles", "erased")));
-        components.addSchemas("PersonalDataEvent", new ObjectSchema()
-                .description("A ledger event about the person, as recorded, with its personal data opened; the address "
-                        + "and agent of the person's own commands (another person's are theirs, and left out)")
-                .addProperty("ledgerSeq", new IntegerSchema().format("int64"))
-                .addProperty("at", new DateTimeSchema())
+        components.addSchemas("PersonalDataEvent", ledgerEntry("A ledger event about the person, as recorded, with "
+                        + "its personal data opened; the address and agent of the person's own commands (another "
+                        + "person's are theirs, and left out)")
                 .addProperty("type", new StringSchema())
                 .addProperty("event", new ObjectSchema().additionalProperties(true)
                         .description("The event's fields, as the ledger holds them (docs/ledger-format.md)"))
@@ -787,11 +792,8 @@ public final class OpenApiContract implements OpenApiCustomizer {
                 .addProperty("clientIp", new StringSchema())
                 .addProperty("userAgent", new StringSchema())
                 .required(List.of("ledgerSeq", "at", "type", "event")));
-        components.addSchemas("PersonalDataAccess", new ObjectSchema()
-                .description("An access to the person's data; address, agent and detail only where the access was "
-                        + "the person's own")
-                .addProperty("ledgerSeq", new IntegerSchema().format("int64"))
-                .addProperty("at", new DateTimeSchema())
+        components.addSchemas("PersonalDataAccess", ledgerEntry("An access to the person's data; address, agent and "
+                        + "detail only where the access was the person's own")
                 .addProperty("action", new StringSchema())
                 .addProperty("resource", new StringSchema())
                 .addProperty("detail", new StringSchema())
