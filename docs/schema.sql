@@ -184,6 +184,14 @@ CREATE TABLE public.ledger_head (
     CONSTRAINT ledger_head_pkey PRIMARY KEY (id)
 );
 
+CREATE TABLE public.ledger_published (
+    id smallint NOT NULL,
+    position bigint NOT NULL,
+    CONSTRAINT ledger_published_id_check CHECK ((id = 1)),
+    CONSTRAINT ledger_published_pkey PRIMARY KEY (id)
+);
+COMMENT ON TABLE public.ledger_published IS 'The ledger position up to which appends are durable and shown to readers by position. app privileges: SELECT, UPDATE';
+
 CREATE TABLE public.ledger_signing_keys (
     key_id character varying(64) NOT NULL,
     algorithm character varying(20) NOT NULL,

@@ -21,13 +21,15 @@ import java.util.function.IntSupplier;
  * commit (group commit): while one batch commits, the next one gathers, so the ledger's head lock, the round trip
  * and the disk flush are paid once per batch instead of once per command. Callers serialize (and seal) their own
  * events before handing them in; this one thread only numbers, chains and writes them. A caller's future completes
- * only after its unit is committed (durable, with PostgreSQL's default {@code synchronous_commit}), with the
- * position of its last event. A batch is one statement in one round trip where the engine knows the ledger's head
+ * only after its unit is committed and durable (with PostgreSQL's default {@code synchronous_commit}), with the
+ * position of its last event. A busy batch ({@link #OVERLAP_FROM}) commits without waiting for the disk flush, so
+ * that the head is free for the next batch at once; a second thread, the publisher, then moves the published
+ * position past it in a transaction that waits for the flush, and only that acknowledges it (ADR 0028). A batch is one statement in one round trip where the engine knows the ledger's head
  * ({@link LedgerEventStorageEngine#appendCommitted}); else one transaction that leaves out, whole, each unit whose
  * aggregate sequence a concurrent command took first ({@link LedgerEventStorageEngine#appendUnits}): only that
  * command fails. When that fails too, the units are retried one by one, so that one bad unit cannot take others
- * down with it. The head lock is only ever taken by this thread's statement, for one round trip and one flush,
- * while the next batch gathers.
+ * down with it. The head lock is only ever taken by this thread's statement, for one round trip (and, for a batch
+ * that waits for its own flush, that flush), while the next batch gathers.
  * <p>
  * With a {@link Linger}, the writer waits a little for more events before it commits, but only while enough
  * requests are under way that have not handed theirs in yet ({@code coming}) to keep the machine's cores busy
@@ -44,6 +46,10 @@ public final class GroupCommit implements AutoCloseable {
 
     /** A unit handed in (one command's events, or one access event) and what its caller waits on. */
     private record Pending(LedgerEventStorageEngine.Prepared unit, CompletableFuture<Long> committed) {
+    }
+
+    /** A batch the writer committed without waiting for the flush, and the position after its last event. */
+    private record Committed(List<Pending> batch, long after, long start) {
     }
 
     /**
@@ -67,11 +73,22 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /**
+     * From this many units in a batch (or with more already waiting) a batch commits without waiting for its flush,
+     * which the publisher then does while the writer writes the next batch: with many callers, they split into
+     * cohorts whose statements and flushes overlap. With fewer, there is little to overlap, and the publisher's extra
+     * round trip would only lengthen each caller's wait: such a batch waits for its own flush and publishes itself.
+     */
+    static final int OVERLAP_FROM = Integer.getInteger("procledger.ledger.overlap-from", 16);
+
     private final LedgerEventStorageEngine engine;
     private final TransactionTemplate transactions;
     private final int maxBatch;
     private final BlockingQueue<Pending> queue;
     private final Thread writer;
+    /** Batches committed (not yet flushed) in the order the writer committed them, for the publisher. */
+    private final BlockingQueue<Committed> flushing = new LinkedBlockingQueue<>();
+    private final Thread publisher;
     private final IntSupplier coming;
     private volatile Linger linger;
     /** While the writer lingers: how many queued events would fill its batch; else {@link Integer#MAX_VALUE}. */
@@ -96,6 +113,7 @@ public final class GroupCommit implements AutoCloseable {
         this.maxBatch = maxBatch;
         this.queue = new LinkedBlockingQueue<>(capacity);
         this.writer = Thread.ofPlatform().name("ledger-group-commit").daemon().start(this::run);
+        this.publisher = Thread.ofPlatform().name("ledger-publisher").daemon().start(this::publish);
     }
 
     /** Told of every batch the writer committed: for metrics. */
@@ -214,8 +232,17 @@ public final class GroupCommit implements AutoCloseable {
         List<LedgerEventStorageEngine.Prepared> units = batch.stream().map(Pending::unit).toList();
         long start = System.nanoTime();
         try {
-            long before = engine.appendCommitted(units);
+            boolean durable = batch.size() < OVERLAP_FROM && queue.isEmpty();
+            long before = engine.appendCommitted(units, durable);
             if (before >= 0) {
+                long after = before;
+                for (Pending pending : batch) {
+                    after += pending.unit.size();
+                }
+                if (!durable) {
+                    flushing.add(new Committed(List.copyOf(batch), after, start)); // acknowledged once published
+                    return;
+                }
                 long position = before;
                 for (Pending pending : batch) {
                     position += pending.unit.size();
@@ -237,6 +264,74 @@ public final class GroupCommit implements AutoCloseable {
                 } catch (RuntimeException e) {
                     pending.committed.completeExceptionally(e);
                 }
+            }
+        }
+    }
+
+    /**
+     * The publisher's loop: moves the published position past every batch committed so far, in a transaction of its
+     * own that waits for the disk flush ({@link LedgerEventStorageEngine#publish}): that flush makes the batches
+     * durable, and only then are they acknowledged, and shown to readers by position. While it flushes, the writer
+     * commits the next batches, which the next publication covers together. When a publication fails, its batches'
+     * callers are told their events may or may not be in the ledger, and it is tried again until it succeeds.
+     */
+    private void publish() {
+        List<Committed> waiting = new ArrayList<>();
+        long unpublished = -1; // a position committed whose publication failed; tried again
+        try {
+            engine.publishHead(); // what an earlier run committed but stopped before publishing
+        } catch (RuntimeException e) {
+            log.warn("could not publish the ledger's head at start; it is published with the next append", e);
+        }
+        while (true) {
+            try {
+                if (waiting.isEmpty()) {
+                    Committed first = flushing.poll(unpublished < 0 ? 100 : 50, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        if (unpublished >= 0) {
+                            try {
+                                engine.publish(unpublished);
+                                unpublished = -1;
+                            } catch (RuntimeException e) {
+                                log.debug("publishing the ledger failed again", e);
+                                Thread.sleep(200);
+                            }
+                        } else if (closed && !writer.isAlive() && flushing.isEmpty()) {
+                            return;
+                        }
+                        continue;
+                    }
+                    waiting.add(first);
+                }
+                flushing.drainTo(waiting);
+                long target = waiting.getLast().after(); // the writer commits in position order
+                try {
+                    engine.publish(target);
+                } catch (RuntimeException e) {
+                    unpublished = Math.max(unpublished, target);
+                    log.warn("could not publish the ledger up to position {}; trying again", target, e);
+                    var unconfirmed = new Unconfirmed(e);
+                    waiting.forEach(c -> c.batch().forEach(p -> p.committed.completeExceptionally(unconfirmed)));
+                    waiting.clear();
+                    Thread.sleep(50);
+                    continue;
+                }
+                unpublished = -1;
+                for (Committed c : waiting) {
+                    long position = c.after();
+                    for (Pending pending : c.batch().reversed()) {
+                        pending.committed.complete(position);
+                        position -= pending.unit.size();
+                    }
+                    observed(c.batch(), c.start());
+                }
+                waiting.clear();
+            } catch (InterruptedException e) {
+                if (closed && !writer.isAlive() && flushing.isEmpty() && waiting.isEmpty()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.warn("the ledger's publisher failed; trying again", e);
             }
         }
     }
@@ -263,6 +358,17 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /**
+     * The unit was committed, but its publication (the transaction that waits for the disk flush) failed, so whether
+     * it is durable is not known: after a database crash it may be absent, else it is in the ledger.
+     */
+    public static final class Unconfirmed extends RuntimeException {
+        Unconfirmed(Throwable cause) {
+            super("the events were committed but their flush to disk could not be confirmed; they may be in the ledger",
+                    cause);
+        }
+    }
+
     /** The writer cannot take more now (its queue stayed full) or is closed: nothing of the unit was written. */
     public static final class Unavailable extends RuntimeException {
         Unavailable(String message) {
@@ -275,6 +381,7 @@ public final class GroupCommit implements AutoCloseable {
         closed = true;
         try {
             writer.join(Duration.ofSeconds(10));
+            publisher.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -58,6 +58,10 @@ import java.util.stream.Stream;
  * were handed out: tracking processors never see a gap, and the per-tenant {@code ledger_seq} taken under the same
  * lock is gapless and unique. Several commands' events in one transaction share one lock and one commit.
  * <p>
+ * Readers by position (tracking processors, head tokens) read up to {@code ledger_published}, not to the head: the
+ * group-commit writer commits busy batches without waiting for their flush and publishes them once a later
+ * transaction has flushed them ({@link #publish}, ADR 0028), so what these readers see is always durable.
+ * <p>
  * Under the same lock each event is chained to its tenant's previous one:
  * {@code hash = SHA-256(prev_hash || canonical bytes)} ({@link LedgerHashing}, docs/ledger-format.md).
  * <p>
@@ -226,6 +230,9 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                     aggregate_id, aggregate_seq, event_type, event_revision, occurred_at, metadata, payload,
                     prev_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?::json, ?, ?)""", batch);
+        // Under the head lock every position up to ours is committed: published with this transaction, which waits
+        // for its flush (the writer's batches before it included).
+        jdbc.update("UPDATE ledger_published SET position = greatest(position, ?) WHERE id = 1", lastPosition);
         learnOnCommit(before, lastPosition, heads);
         return before;
     }
@@ -327,6 +334,16 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
      * ({@link #appendUnits})
      */
     long appendCommitted(List<Prepared> units) {
+        return appendCommitted(units, true);
+    }
+
+    /**
+     * As {@link #appendCommitted(List)}; where {@code durable} is false, the statement commits without waiting for
+     * the disk flush (it holds the head's row lock for its own work only) and leaves the publication to
+     * {@link #publish}, which the events' callers must wait for; where it is true, the statement publishes its
+     * events itself and returns once they are durable.
+     */
+    long appendCommitted(List<Prepared> units, boolean durable) {
         List<Row> rows = new ArrayList<>();
         units.forEach(unit -> rows.addAll(unit.rows));
         if (rows.isEmpty()) {
@@ -355,7 +372,8 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         try {
             Integer inserted = jdbc.execute((Connection connection) -> {
                 boolean asValues = n <= VALUES_UP_TO;
-                try (var statement = connection.prepareStatement(asValues ? valuesStatement(n) : ARRAYS_STATEMENT)) {
+                try (var statement = connection.prepareStatement(asValues ? valuesStatement(n, durable)
+                        : durable ? ARRAYS_STATEMENT_PUBLISHED : ARRAYS_STATEMENT)) {
                     statement.setLong(1, after);
                     statement.setLong(2, before);
                     statement.setArray(3, connection.createArrayOf("text", tenants));
@@ -423,8 +441,21 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
      */
     private static final String APPEND_HEAD = """
             WITH head AS (
+                UPDATE ledger_head SET last_position = ? WHERE id = 1 AND last_position = ?
+                    AND set_config('synchronous_commit', 'off', true) IS NOT NULL
+                RETURNING last_position
+            ), tenant_heads AS (""";
+
+    /** The head moved by a statement that waits for its flush, and so publishes its events itself. */
+    private static final String APPEND_HEAD_PUBLISHED = """
+            WITH head AS (
                 UPDATE ledger_head SET last_position = ? WHERE id = 1 AND last_position = ? RETURNING last_position
-            ), tenant_heads AS (
+            ), published AS (
+                UPDATE ledger_published SET position = greatest(ledger_published.position, head.last_position)
+                FROM head WHERE ledger_published.id = 1
+            ), tenant_heads AS (""";
+
+    private static final String APPEND_REST = """
                 INSERT INTO ledger_tenant_heads (tenant_id, last_seq)
                 SELECT t.tenant_id::uuid, t.last_seq::bigint FROM head, unnest(?::text[], ?::text[]) AS t(tenant_id, last_seq)
                 ON CONFLICT (tenant_id) DO UPDATE SET last_seq = EXCLUDED.last_seq
@@ -446,29 +477,36 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
     private static final int VALUES_UP_TO = 16;
 
     private static final String[] VALUES_STATEMENTS = new String[VALUES_UP_TO + 1];
+    private static final String[] VALUES_STATEMENTS_PUBLISHED = new String[VALUES_UP_TO + 1];
 
     static {
         for (int n = 1; n <= VALUES_UP_TO; n++) {
-            var sql = new StringBuilder(APPEND_HEAD).append("SELECT e.* FROM head, (VALUES ");
+            var sql = new StringBuilder(APPEND_REST).append("SELECT e.* FROM head, (VALUES ");
             for (int i = 0; i < n; i++) {
                 sql.append(i == 0 ? "" : ", ").append(
                         "(?::bigint, ?::uuid, ?::bigint, ?, ?, ?, ?::bigint, ?, ?, ?::timestamptz, ?::json, ?::json, ?::bytea, ?::bytea)");
             }
-            VALUES_STATEMENTS[n] = sql.append(") ").append(AS_E).toString();
+            String rest = sql.append(") ").append(AS_E).toString();
+            VALUES_STATEMENTS[n] = APPEND_HEAD + rest;
+            VALUES_STATEMENTS_PUBLISHED[n] = APPEND_HEAD_PUBLISHED + rest;
         }
     }
 
-    private static String valuesStatement(int n) {
-        return VALUES_STATEMENTS[n];
+    private static String valuesStatement(int n, boolean durable) {
+        return durable ? VALUES_STATEMENTS_PUBLISHED[n] : VALUES_STATEMENTS[n];
     }
 
-    private static final String ARRAYS_STATEMENT = APPEND_HEAD + """
+    private static final String ARRAYS_REST = APPEND_REST + """
             SELECT e.global_position::bigint, e.tenant_id::uuid, e.ledger_seq::bigint, e.event_id, e.aggregate_type,
                 e.aggregate_id, e.aggregate_seq::bigint, e.event_type, e.event_revision, e.occurred_at::timestamptz,
                 e.metadata::json, e.payload::json, decode(e.prev_hash, 'hex'), decode(e.hash, 'hex')
             FROM head, unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                               ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
             """ + AS_E;
+
+    private static final String ARRAYS_STATEMENT = APPEND_HEAD + ARRAYS_REST;
+
+    private static final String ARRAYS_STATEMENT_PUBLISHED = APPEND_HEAD_PUBLISHED + ARRAYS_REST;
 
     private static void setValues(java.sql.PreparedStatement statement, int p, long before, List<LedgerRecord> records)
             throws SQLException {
@@ -625,7 +663,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
 
     @Override
     protected List<? extends TrackedEventData<?>> fetchTrackedEvents(TrackingToken lastToken, int batchSize) {
-        return jdbc.query(SELECT_COLUMNS + "WHERE global_position > ?" + tracked.condition
+        return jdbc.query(SELECT_COLUMNS + "WHERE global_position > ?" + PUBLISHED + tracked.condition
                         + " ORDER BY global_position LIMIT ?",
                 (rs, i) -> new TrackedDomainEventData<>(new GlobalSequenceTrackingToken(rs.getLong(1)), domainEntry(rs)),
                 positionOf(lastToken), batchSize);
@@ -660,8 +698,8 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         if (kind == Tracked.ALL) {
             return headPosition();
         }
-        Long last = jdbc.queryForObject("SELECT max(global_position) FROM ledger_events WHERE true" + kind.condition,
-                Long.class);
+        Long last = jdbc.queryForObject("SELECT max(global_position) FROM ledger_events WHERE true" + PUBLISHED
+                + kind.condition, Long.class);
         return last == null ? 0 : last;
     }
 
@@ -689,9 +727,36 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         return before == null ? createHeadToken() : new GlobalSequenceTrackingToken(before);
     }
 
-    /** The highest position handed out and committed (an append in flight holds the row until it commits). */
+    /**
+     * The published position: every event up to it is committed and durable, and none at or below it is still to
+     * come. What readers by position (tracking processors, head tokens, investigations) read up to.
+     */
     public long headPosition() {
-        return jdbc.queryForObject("SELECT last_position FROM ledger_head WHERE id = 1", Long.class);
+        return jdbc.queryForObject("SELECT position FROM ledger_published WHERE id = 1", Long.class);
+    }
+
+    /** Bounds a query of {@code ledger_events} to the published position. */
+    static final String PUBLISHED = " AND global_position <= (SELECT position FROM ledger_published WHERE id = 1)";
+
+    /**
+     * Publishes the ledger up to {@code position} (committed by the writer without waiting for the flush): moves
+     * {@code ledger_published} there in a transaction of its own, which waits for the disk flush, and so returns
+     * only once everything committed before it is durable. The writer's batches, which do not wait, are thereby
+     * durable before they are acknowledged, and before readers by position see them.
+     */
+    void publish(long position) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("the ledger is published in a transaction of its own");
+        }
+        jdbc.update("UPDATE ledger_published SET position = greatest(position, ?) WHERE id = 1", position);
+    }
+
+    /** Publishes everything committed (what an earlier run committed but stopped before publishing). */
+    void publishHead() {
+        jdbc.update("""
+                UPDATE ledger_published
+                SET position = greatest(position, (SELECT last_position FROM ledger_head WHERE id = 1))
+                WHERE id = 1""");
     }
 
     static long positionOf(TrackingToken token) {

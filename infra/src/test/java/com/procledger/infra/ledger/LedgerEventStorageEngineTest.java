@@ -381,6 +381,41 @@ class LedgerEventStorageEngineTest {
     }
 
     @Test
+    void eventsCommittedWithoutTheirFlushAreShownToReadersByPositionOnlyOncePublished() {
+        UUID tenant = UUID.randomUUID();
+        long before = engine.headPosition();
+        assertThat(engine.appendCommitted(List.of(engine.prepare(List.of(access(tenant, "/a"), access(tenant, "/b")))),
+                false)).isEqualTo(before);
+        assertThat(rows(tenant)).as("committed").isEqualTo(2);
+        assertThat(engine.headPosition()).as("not published").isEqualTo(before);
+        assertThat(engine.createHeadToken()).isEqualTo(new GlobalSequenceTrackingToken(before));
+        assertThat(engine.readEvents(new GlobalSequenceTrackingToken(before), false).toList()).isEmpty();
+
+        engine.publish(before + 2);
+        assertThat(engine.headPosition()).isEqualTo(before + 2);
+        assertThat(engine.readEvents(new GlobalSequenceTrackingToken(before), false)
+                .map(m -> ((GlobalSequenceTrackingToken) m.trackingToken()).getGlobalIndex()).toList())
+                .containsExactly(before + 1, before + 2);
+        engine.publish(before + 1);
+        assertThat(engine.headPosition()).as("publication never moves back").isEqualTo(before + 2);
+
+        // an append in a transaction holds the head, so everything before it is committed: it publishes it all
+        assertThat(engine.appendCommitted(List.of(engine.prepare(List.of(access(tenant, "/c")))), false))
+                .isEqualTo(before + 2);
+        assertThat(engine.headPosition()).isEqualTo(before + 2);
+        tx.executeWithoutResult(status -> engine.appendEvents(access(tenant, "/d")));
+        assertThat(engine.headPosition()).isEqualTo(before + 4);
+
+        // what a stopped writer committed but did not publish is published when the ledger starts again
+        assertThat(engine.appendCommitted(List.of(engine.prepare(List.of(access(tenant, "/e")))), false))
+                .isEqualTo(before + 4);
+        assertThat(engine.headPosition()).isEqualTo(before + 4);
+        engine.publishHead();
+        assertThat(engine.headPosition()).isEqualTo(before + 5);
+        assertThat(verify(tenant).valid()).isTrue();
+    }
+
+    @Test
     void theBusinessStreamLeavesOutAccessEvents() {
         UUID tenant = UUID.randomUUID();
         UUID aggregate = UUID.randomUUID();
@@ -405,8 +440,13 @@ class LedgerEventStorageEngineTest {
     }
 
     /** Whether the engine's one-statement append committed these events as one unit. */
+    /** The writer's one-statement append, then its publication (as the writer's publisher does). */
     private static boolean committed(List<? extends org.axonframework.eventhandling.EventMessage<?>> events) {
-        return engine.appendCommitted(List.of(engine.prepare(events))) >= 0;
+        if (engine.appendCommitted(List.of(engine.prepare(events))) < 0) {
+            return false;
+        }
+        engine.publish(jdbc.queryForObject("SELECT last_position FROM ledger_head", Long.class));
+        return true;
     }
 
 }
