@@ -36,6 +36,10 @@ class AccessLogUpgradeTest {
             dataSource.setJdbcUrl(database.jdbcUrl());
             Flyway.configure().dataSource(dataSource).placeholders(Map.of("app_role", "")).target("18").load().migrate();
             var jdbc = new JdbcTemplate(dataSource);
+            // today's engine appends as that time's did, but also moves the published position (V26): a stand-in
+            // for it until the events are in
+            jdbc.execute("CREATE TABLE ledger_published (id smallint PRIMARY KEY, position bigint NOT NULL)");
+            jdbc.update("INSERT INTO ledger_published VALUES (1, 0)");
             var serializer = LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer());
             var oldEngine = LedgerEventStorageEngine.builder().dataSource(dataSource).eventSerializer(serializer)
                     .snapshotSerializer(serializer).batchSize(100).build();
@@ -46,6 +50,8 @@ class AccessLogUpgradeTest {
                         new AccessRecorded(tenant, "u1", "u1", "requisition.read", resource, null, AccessOutcome.DENIED, 403,
                                 null, null, "c-" + resource, "t1"))));
             }
+            oldEngine.close();
+            jdbc.execute("DROP TABLE ledger_published");
             // access events of that time held the address and agent in plaintext (they are sealed since V25)
             tx.executeWithoutResult(status -> {
                 jdbc.execute("SET LOCAL session_replication_role = replica"); // past the append-only trigger
