@@ -33,29 +33,43 @@ public class DatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
     @Primary
-    TenantScopedDataSource dataSource(ProcLedgerProperties properties, ObjectProvider<EmbeddedDatabase> embedded) {
+    TenantScopedDataSource dataSource(ProcLedgerProperties properties, ObjectProvider<EmbeddedDatabase> embedded,
+                                      ObjectProvider<io.micrometer.core.instrument.MeterRegistry> metrics) {
+        // a tenant's work and everything else each have a pool (TenantScopedDataSource, ADR 0030); Spring Boot
+        // publishes the metrics of the one the data source unwraps to, these are the other's
+        var tenants = pool("procledger-tenants", properties, embedded);
+        metrics.ifAvailable(tenants::setMetricRegistry);
+        return new TenantScopedDataSource(tenants, pool("procledger", properties, embedded));
+    }
+
+    private static HikariDataSource pool(String name, ProcLedgerProperties properties,
+                                         ObjectProvider<EmbeddedDatabase> embedded) {
         var db = properties.db();
         var pool = new HikariDataSource();
-        pool.setPoolName("procledger");
+        pool.setPoolName(name);
         pool.setMaximumPoolSize(db.maxPoolSize());
         if (db.external()) {
             pool.setJdbcUrl(db.url());
             pool.setUsername(db.user());
             pool.setPassword(db.password());
-            log.info("Using the external PostgreSQL at {} as {}", withoutSecrets(db.url()), db.user());
+            if (name.equals("procledger")) {
+                log.info("Using the external PostgreSQL at {} as {}", withoutSecrets(db.url()), db.user());
+            }
         } else {
             EmbeddedDatabase database = embedded.getObject();
             pool.setJdbcUrl(database.url(EmbeddedDatabase.APP_USER));
             pool.setUsername(EmbeddedDatabase.APP_USER);
             pool.setPassword(database.appPassword());
-            log.info("Using the embedded PostgreSQL as {} (migrations as {}): data in {}", EmbeddedDatabase.APP_USER,
-                    EmbeddedDatabase.USER, database.directory());
+            if (name.equals("procledger")) {
+                log.info("Using the embedded PostgreSQL as {} (migrations as {}): data in {}", EmbeddedDatabase.APP_USER,
+                        EmbeddedDatabase.USER, database.directory());
+            }
         }
         // one multi-row INSERT per JDBC batch (ledger appends, access-log rows) instead of a statement per row
         pool.addDataSourceProperty("reWriteBatchedInserts", "true");
         boundedWaits(pool, db);
         pool.addDataSourceProperty("options", "-c statement_timeout=" + db.statementTimeout().toMillis());
-        return new TenantScopedDataSource(pool);
+        return pool;
     }
 
     /** The JdbcTemplate everything uses; replays of the ledger have it batch their handlers' updates. */

@@ -42,7 +42,8 @@ class MetricsHttpTest extends HttpTestSupport {
         // the submit's answer waited for the read models: none is behind the ledger's business events now
         assertThat(value(metrics, "procledger_read_model_lag_events{read_model=\"requisitions\"}")).isZero();
         assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"201\"[^}]*uri=\"/api/tenants/\\{tenantId}/requisitions\"");
-        assertThat(metrics).contains("hikaricp_connections_active");
+        assertThat(metrics).contains("hikaricp_connections_active{pool=\"procledger\"}")
+                .contains("hikaricp_connections_active{pool=\"procledger-tenants\"}"); // both pools (ADR 0030)
         assertThat(value(metrics, "procledger_denials_total{reason=\"sign_in_throttle\"}")).isGreaterThanOrEqualTo(refused);
         assertThat(value(metrics, "procledger_investigations_running")).isGreaterThanOrEqualTo(0);
     }
