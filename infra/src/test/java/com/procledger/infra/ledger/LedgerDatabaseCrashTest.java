@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,42 +85,19 @@ class LedgerDatabaseCrashTest {
         System.out.printf("database killed after %d acknowledged; %d units handed in, %d acknowledged in all%n",
                 killedAfter, sent.size(), acknowledged.size());
 
-        Map<String, Integer> stored = new HashMap<>();
-        ledger.jdbc.query("SELECT aggregate_id, count(*) FROM ledger_events WHERE aggregate_id IS NOT NULL GROUP BY 1",
-                rs -> {
-                    stored.put(rs.getString(1), rs.getInt(2));
-                });
-        for (String aggregate : acknowledged) {
-            assertThat(stored.get(aggregate)).as("acknowledged unit %s", aggregate).isEqualTo(sent.get(aggregate));
-        }
-        for (var unit : sent.entrySet()) {
-            assertThat(stored.getOrDefault(unit.getKey(), 0)).as("unit %s is whole or absent", unit.getKey())
-                    .isIn(0, unit.getValue());
-        }
-        assertThat(stored.keySet()).isSubsetOf(sent.keySet());
-        List<Long> positions = ledger.jdbc.queryForList("SELECT global_position FROM ledger_events ORDER BY 1", Long.class);
-        assertThat(positions).containsExactlyElementsOf(LongStream.rangeClosed(1, positions.size()).boxed().toList());
-        assertThat(ledger.jdbc.queryForObject("SELECT last_position FROM ledger_head", Long.class))
-                .isEqualTo(positions.size());
+        long events = LedgerCrashTest.assertKept(ledger, tenants, sent, acknowledged);
         assertThat(ledger.jdbc.queryForObject("SELECT position FROM ledger_published", Long.class))
-                .as("never published beyond what is there").isLessThanOrEqualTo(positions.size());
-        for (UUID tenant : tenants) {
-            List<Long> seqs = ledger.jdbc.queryForList("SELECT ledger_seq FROM ledger_events WHERE tenant_id = ? ORDER BY 1",
-                    Long.class, tenant);
-            assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, seqs.size()).boxed().toList());
-            var report = LedgerEventStorageEngineTest.verifyWith(ledger, tenant);
-            assertThat(report.valid()).as(report.reason()).isTrue();
-        }
+                .as("never published beyond what is there").isLessThanOrEqualTo(events);
 
         // a service starting on this ledger publishes whatever was committed but not yet published when it stopped
         var serializer = LedgerSerializer.create(com.procledger.infra.privacy.InMemoryKeyring.sealer());
         var restarted = LedgerEventStorageEngine.builder().dataSource(ledger.dataSource).eventSerializer(serializer)
                 .snapshotSerializer(serializer).build();
         try {
-            for (int i = 0; i < 100 && restarted.headPosition() < positions.size(); i++) {
+            for (int i = 0; i < 100 && restarted.headPosition() < events; i++) {
                 Thread.sleep(50);
             }
-            assertThat(restarted.headPosition()).isEqualTo(positions.size());
+            assertThat(restarted.headPosition()).isEqualTo(events);
         } finally {
             restarted.close();
         }
