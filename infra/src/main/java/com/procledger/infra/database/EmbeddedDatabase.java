@@ -133,13 +133,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private synchronized void postmasterDied() {
-        if (closing) {
-            return;
+        if (closing || shuttingDown()) {
+            return; // stopped with the JVM (zonky's own shutdown hook stops it, maybe before close() is called)
         }
         log.error("The embedded PostgreSQL in {} stopped unexpectedly; starting it again on port {}", directory, port);
         for (int attempt = 1; attempt <= RESTART_ATTEMPTS && !closing; attempt++) {
             try {
                 Thread.sleep(Math.min(attempt, 5) * 1000L); // its backends need a moment to notice and go
+                if (closing || shuttingDown()) {
+                    return; // a server started now would outlive this JVM
+                }
                 try {
                     postgres.close(); // releases the data directory's lock; the server itself is gone
                 } catch (IOException | RuntimeException ignored) {
@@ -153,6 +156,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (IOException | RuntimeException e) {
+                if (shuttingDown()) {
+                    try {
+                        OrphanedPostmaster.stopIfAny(directory); // started, but the JVM began to stop meanwhile
+                    } catch (IOException stopFailed) {
+                        log.warn("could not stop the embedded PostgreSQL started while the service stopped: {}",
+                                stopFailed.getMessage());
+                    }
+                    return;
+                }
                 log.warn("Starting the embedded PostgreSQL again failed (attempt {} of {}): {}", attempt,
                         RESTART_ATTEMPTS, e.getMessage());
             }
@@ -161,6 +173,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
             log.error("The embedded PostgreSQL in {} could not be started again; stopping the service so that its "
                     + "supervisor starts it afresh", directory);
             System.exit(70);
+        }
+    }
+
+    /** Whether the JVM is running its shutdown hooks: then no shutdown hook can be added. */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.function.IntSupplier;
  * only after its unit is committed and durable (with PostgreSQL's default {@code synchronous_commit}), with the
  * position of its last event. A busy batch ({@link #OVERLAP_FROM}) commits without waiting for the disk flush, so
  * that the head is free for the next batch at once; a second thread, the publisher, then moves the published
- * position past it in a transaction that waits for the flush, and only that acknowledges it (ADR 0028). A batch is one statement in one round trip where the engine knows the ledger's head
+ * position past it in a transaction that waits for the flush, and only that acknowledges it (ADR 0028). A batch is
+ * one statement in one round trip where the engine knows the ledger's head
  * ({@link LedgerEventStorageEngine#appendCommitted}); else one transaction that leaves out, whole, each unit whose
  * aggregate sequence a concurrent command took first ({@link LedgerEventStorageEngine#appendUnits}): only that
  * command fails. When that fails too, the units are retried one by one, so that one bad unit cannot take others
@@ -277,7 +278,7 @@ public final class GroupCommit implements AutoCloseable {
      */
     private void publish() {
         List<Committed> waiting = new ArrayList<>();
-        long unpublished = -1; // a position committed whose publication failed; tried again
+        boolean unpublished = false; // a publication failed: the head is published again until it succeeds
         try {
             engine.publishHead(); // what an earlier run committed but stopped before publishing
         } catch (RuntimeException e) {
@@ -286,12 +287,14 @@ public final class GroupCommit implements AutoCloseable {
         while (true) {
             try {
                 if (waiting.isEmpty()) {
-                    Committed first = flushing.poll(unpublished < 0 ? 100 : 50, TimeUnit.MILLISECONDS);
+                    Committed first = flushing.poll(unpublished ? 50 : 100, TimeUnit.MILLISECONDS);
                     if (first == null) {
-                        if (unpublished >= 0) {
+                        if (unpublished) {
                             try {
-                                engine.publish(unpublished);
-                                unpublished = -1;
+                                // the head, not the failed target: after a database crash the batches behind that
+                                // target may be gone, and the head shows what is committed
+                                engine.publishHead();
+                                unpublished = false;
                             } catch (RuntimeException e) {
                                 log.debug("publishing the ledger failed again", e);
                                 Thread.sleep(200);
@@ -308,7 +311,7 @@ public final class GroupCommit implements AutoCloseable {
                 try {
                     engine.publish(target);
                 } catch (RuntimeException e) {
-                    unpublished = Math.max(unpublished, target);
+                    unpublished = true;
                     log.warn("could not publish the ledger up to position {}; trying again", target, e);
                     var unconfirmed = new Unconfirmed(e);
                     waiting.forEach(c -> c.batch().forEach(p -> p.committed.completeExceptionally(unconfirmed)));
@@ -316,7 +319,7 @@ public final class GroupCommit implements AutoCloseable {
                     Thread.sleep(50);
                     continue;
                 }
-                unpublished = -1;
+                unpublished = false;
                 for (Committed c : waiting) {
                     long position = c.after();
                     for (Pending pending : c.batch().reversed()) {

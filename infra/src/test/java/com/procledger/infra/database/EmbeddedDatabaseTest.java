@@ -132,6 +132,45 @@ class EmbeddedDatabaseTest {
         }
     }
 
+    /**
+     * A JVM that stops (SIGTERM, System.exit) leaves no PostgreSQL behind: zonky's own shutdown hook stops the
+     * server, possibly before the service's context closes the database, and the watcher must not take that for a
+     * crash and start a server that outlives the JVM. {@link StoppingJvm} starts a database, has a shutdown hook as
+     * slow as a Spring context's close, and exits.
+     */
+    @Test
+    void aJvmThatStopsLeavesNoPostgresBehind() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process jvm = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), StoppingJvm.class.getName(),
+                dataDir.toString()).redirectErrorStream(true).start();
+        String output = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(jvm.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(output).contains("started");
+        Thread.sleep(2_000);
+        String directory = dataDir.resolve("postgres").toString();
+        var left = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && c.contains(directory)).orElse(false))
+                .toList();
+        left.forEach(ProcessHandle::destroyForcibly);
+        assertThat(left).as("PostgreSQL processes left running on %s", directory).isEmpty();
+    }
+
+    /** Starts the embedded database on the given directory, then exits with a slow shutdown hook. */
+    public static final class StoppingJvm {
+        public static void main(String[] args) throws Exception {
+            EmbeddedDatabase.start(Path.of(args[0]));
+            System.out.println("started");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Thread.sleep(4_000); // a context closing its beans
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            System.exit(0);
+        }
+    }
+
     private static void assertRefused(EmbeddedDatabase database, String role, String password) {
         assertThatThrownBy(() -> DriverManager.getConnection(database.url(role), role, password).close())
                 .as("%s with password '%s'", role, password)
