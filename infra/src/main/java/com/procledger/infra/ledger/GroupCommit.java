@@ -49,8 +49,11 @@ public final class GroupCommit implements AutoCloseable {
     private record Pending(LedgerEventStorageEngine.Prepared unit, CompletableFuture<Long> committed) {
     }
 
-    /** A batch the writer committed without waiting for the flush, and the position after its last event. */
-    private record Committed(List<Pending> batch, long after, long start) {
+    /**
+     * A batch the writer committed without waiting for the flush: the position before its first event, the one
+     * after its last.
+     */
+    private record Committed(List<Pending> batch, long before, long after, long start) {
     }
 
     /**
@@ -241,14 +244,10 @@ public final class GroupCommit implements AutoCloseable {
                     after += pending.unit.size();
                 }
                 if (!durable) {
-                    flushing.add(new Committed(List.copyOf(batch), after, start)); // acknowledged once published
+                    flushing.add(new Committed(List.copyOf(batch), before, after, start)); // acknowledged once published
                     return;
                 }
-                long position = before;
-                for (Pending pending : batch) {
-                    position += pending.unit.size();
-                    pending.committed.complete(position);
-                }
+                acknowledge(batch, before);
                 observed(batch, start);
                 return;
             }
@@ -321,11 +320,7 @@ public final class GroupCommit implements AutoCloseable {
                 }
                 unpublished = false;
                 for (Committed c : waiting) {
-                    long position = c.after();
-                    for (Pending pending : c.batch().reversed()) {
-                        pending.committed.complete(position);
-                        position -= pending.unit.size();
-                    }
+                    acknowledge(c.batch(), c.before());
                     observed(c.batch(), c.start());
                 }
                 waiting.clear();
@@ -336,6 +331,15 @@ public final class GroupCommit implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("the ledger's publisher failed; trying again", e);
             }
+        }
+    }
+
+    /** Completes each unit of a batch appended after {@code before} with the position of its last event. */
+    private static void acknowledge(List<Pending> batch, long before) {
+        long position = before;
+        for (Pending pending : batch) {
+            position += pending.unit.size();
+            pending.committed.complete(position);
         }
     }
 

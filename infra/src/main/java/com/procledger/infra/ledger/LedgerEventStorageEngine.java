@@ -232,7 +232,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::json, ?::json, ?, ?)""", batch);
         // Under the head lock every position up to ours is committed: published with this transaction, which waits
         // for its flush (the writer's batches before it included).
-        jdbc.update("UPDATE ledger_published SET position = greatest(position, ?) WHERE id = 1", lastPosition);
+        jdbc.update(PUBLISH, lastPosition);
         learnOnCommit(before, lastPosition, heads);
         return before;
     }
@@ -735,6 +735,9 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         return jdbc.queryForObject("SELECT position FROM ledger_published WHERE id = 1", Long.class);
     }
 
+    /** Moves the published position to a position (never back). */
+    private static final String PUBLISH = "UPDATE ledger_published SET position = greatest(position, ?) WHERE id = 1";
+
     /** Bounds a query of {@code ledger_events} to the published position. */
     static final String PUBLISHED = " AND global_position <= (SELECT position FROM ledger_published WHERE id = 1)";
 
@@ -748,7 +751,7 @@ public class LedgerEventStorageEngine extends BatchingEventStorageEngine {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("the ledger is published in a transaction of its own");
         }
-        jdbc.update("UPDATE ledger_published SET position = greatest(position, ?) WHERE id = 1", position);
+        jdbc.update(PUBLISH, position);
     }
 
     /** Publishes everything committed (what an earlier run committed but stopped before publishing). */
