@@ -28,7 +28,9 @@ public class DatabaseConfiguration {
     @Bean(destroyMethod = "close")
     @Lazy
     EmbeddedDatabase embeddedDatabase(ProcLedgerProperties properties) {
-        return EmbeddedDatabase.start(properties.dataDir());
+        // closed by this context after the pools and processors that use it (destroyMethod); when the JVM stops,
+        // the server waits for that close instead of stopping under them
+        return EmbeddedDatabase.start(properties.dataDir()).closedByOwner(java.time.Duration.ofSeconds(60));
     }
 
     @Bean(destroyMethod = "close")

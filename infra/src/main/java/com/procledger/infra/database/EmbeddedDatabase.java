@@ -50,6 +50,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final Credentials credentials;
     private final int port;
     private volatile boolean closing;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    private volatile java.time.Duration ownerGrace = java.time.Duration.ZERO;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory, Credentials credentials) {
         this.postgres = postgres;
@@ -104,6 +106,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
             database.createDatabaseIfMissing();
             database.watch();
+            Runtime.getRuntime().addShutdownHook(new Thread(database::stopWithTheJvm, "embedded-postgres-stop"));
             log.info("Embedded PostgreSQL serves {} on port {} (loopback, passwords in {}), data in {}", DATABASE,
                     postgres.getPort(), credentials.file(), directory);
             return database;
@@ -134,7 +137,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private synchronized void postmasterDied() {
         if (closing || shuttingDown()) {
-            return; // stopped with the JVM (zonky's own shutdown hook stops it, maybe before close() is called)
+            return; // stopped with the JVM (stopWithTheJvm) or by its owner
         }
         log.error("The embedded PostgreSQL in {} stopped unexpectedly; starting it again on port {}", directory, port);
         for (int attempt = 1; attempt <= RESTART_ATTEMPTS && !closing; attempt++) {
@@ -200,6 +203,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** The server as it always runs: durable commits, loopback only, no Unix socket, scram passwords. */
     private static EmbeddedPostgres.Builder server(Path directory) {
         return EmbeddedPostgres.builder()
+                // zonky's own hook would stop the server as soon as the JVM begins to stop, while the service's
+                // processors and pools still use it: stopWithTheJvm stops it instead, after its owner closed
+                .setRegisterShutdownHook(false)
                 .setDataDirectory(directory)
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "100")
@@ -316,6 +322,32 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return credentials.file();
     }
 
+    /**
+     * Declares that this database's owner (the service's application context) closes it when it stops, after
+     * everything that uses it: when the JVM stops, the server is then stopped only once {@link #close} was called,
+     * or after {@code grace} should the owner never call it. Without an owner the server stops as soon as the JVM
+     * stops.
+     */
+    public EmbeddedDatabase closedByOwner(java.time.Duration grace) {
+        ownerGrace = grace;
+        return this;
+    }
+
+    /** The JVM's shutdown hook: never leaves the server running, and stops it after its owner's close. */
+    private void stopWithTheJvm() {
+        try {
+            if (!closed.await(ownerGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (!ownerGrace.isZero()) {
+                    log.warn("The embedded PostgreSQL's owner did not close it within {}; stopping it", ownerGrace);
+                }
+                close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+        }
+    }
+
     @Override
     public void close() {
         closing = true;
@@ -323,6 +355,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        } finally {
+            closed.countDown();
         }
     }
 

@@ -140,12 +140,37 @@ class EmbeddedDatabaseTest {
      */
     @Test
     void aJvmThatStopsLeavesNoPostgresBehind() throws Exception {
+        String output = runChildJvm(StoppingJvm.class, "no owner");
+        assertThat(output).contains("started");
+        assertNoPostgresLeft();
+    }
+
+    @Test
+    void anOwnerThatNeverClosesTheDatabaseLeavesNoPostgresBehindEither() throws Exception {
+        String output = runChildJvm(StoppingJvm.class, "owner that never closes");
+        assertThat(output).contains("started");
+        assertNoPostgresLeft();
+    }
+
+    @Test
+    void theServerOutlivesItsOwnersUsersWhenTheJvmStops() throws Exception {
+        // the service's context closes its pools and processors, and then the database: until then they must find
+        // the server up, or every processor logs its lost connection on each stop
+        String output = runChildJvm(OwnedJvm.class, "owner");
+        assertThat(output).contains("started").contains("query while the JVM stops: 1");
+        assertNoPostgresLeft();
+    }
+
+    private String runChildJvm(Class<?> main, String mode) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process jvm = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), StoppingJvm.class.getName(),
-                dataDir.toString()).redirectErrorStream(true).start();
+        Process jvm = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), main.getName(),
+                dataDir.toString(), mode).redirectErrorStream(true).start();
         String output = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(jvm.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(output).contains("started");
+        return output;
+    }
+
+    private void assertNoPostgresLeft() throws InterruptedException {
         Thread.sleep(2_000);
         String directory = dataDir.resolve("postgres").toString();
         var left = ProcessHandle.allProcesses()
@@ -158,13 +183,39 @@ class EmbeddedDatabaseTest {
     /** Starts the embedded database on the given directory, then exits with a slow shutdown hook. */
     public static final class StoppingJvm {
         public static void main(String[] args) throws Exception {
-            EmbeddedDatabase.start(Path.of(args[0]));
+            var database = EmbeddedDatabase.start(Path.of(args[0]));
+            if (args[1].startsWith("owner")) {
+                database.closedByOwner(java.time.Duration.ofSeconds(3));
+            }
             System.out.println("started");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     Thread.sleep(4_000); // a context closing its beans
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                }
+            }));
+            System.exit(0);
+        }
+    }
+
+    /** As the service: its "context" uses the database while the JVM stops, then closes it. */
+    public static final class OwnedJvm {
+        public static void main(String[] args) throws Exception {
+            var database = EmbeddedDatabase.start(Path.of(args[0])).closedByOwner(java.time.Duration.ofSeconds(60));
+            System.out.println("started");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Thread.sleep(3_000); // processors finishing their batches
+                    try (var connection = DriverManager.getConnection(database.jdbcUrl());
+                         var rs = connection.createStatement().executeQuery("SELECT 1")) {
+                        rs.next();
+                        System.out.println("query while the JVM stops: " + rs.getInt(1));
+                    }
+                } catch (Exception e) {
+                    System.out.println("query while the JVM stops failed: " + e.getMessage());
+                } finally {
+                    database.close();
                 }
             }));
             System.exit(0);
