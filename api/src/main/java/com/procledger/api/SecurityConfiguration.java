@@ -91,6 +91,7 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                         .requestMatchers("/actuator/prometheus").hasRole("OPERATOR")
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resource -> resource
+                        .bearerTokenResolver(new com.procledger.api.identity.BearerTokens())
                         .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(converter))
                         .authenticationEntryPoint((request, response, e) -> problems.write(response,
                                 HttpStatus.UNAUTHORIZED, "a valid bearer token is required", request.getRequestURI())))
@@ -109,6 +110,12 @@ public class SecurityConfiguration implements WebMvcConfigurer {
                 .addFilterAfter(new IdempotencyFilter(idempotencyKeys, json, problems,
                         properties.http().idempotencyLease()), AuthorizationFilter.class);
         return http.build();
+    }
+
+    /** Spring's strict firewall (Spring Security uses this bean), its header values checked without a regex. */
+    @Bean
+    org.springframework.security.web.firewall.HttpFirewall httpFirewall() {
+        return com.procledger.api.http.HeaderValues.firewall();
     }
 
     @Bean
