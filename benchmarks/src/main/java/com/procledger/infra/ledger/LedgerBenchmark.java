@@ -156,7 +156,7 @@ public final class LedgerBenchmark {
 
     private static LedgerEventStorageEngine engine(TestLedger ledger, LedgerSerializer serializer) {
         return LedgerEventStorageEngine.builder().dataSource(ledger.dataSource).eventSerializer(serializer)
-                .writer(500, 10_000, COMING::get, new GroupCommit.Linger(java.time.Duration.ofMillis(2), 32,
+                .writer(Integer.getInteger("bench.maxBatch", 500), 10_000, COMING::get, new GroupCommit.Linger(java.time.Duration.ofMillis(2), 32,
                         Runtime.getRuntime().availableProcessors()))
                 .snapshotSerializer(serializer).persistenceExceptionResolver(LedgerEventStorageEngine.duplicateKeyResolver())
                 .batchSize(500).build();
