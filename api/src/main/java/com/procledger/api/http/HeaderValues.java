@@ -22,7 +22,8 @@ public final class HeaderValues {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c > 0x7E || (c < 0x20 && c != '\t')) {
-                return c == 0x7F || c < 0x20 ? false : StrictHttpFirewall.ALLOWED_HEADER_VALUES.test(value);
+                // a control character (C0, DEL) is refused; beyond ASCII the firewall's own check decides
+                return c > 0x7F && StrictHttpFirewall.ALLOWED_HEADER_VALUES.test(value);
             }
         }
         return true;
